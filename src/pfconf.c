@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * NAME
+ *	pfconf - read main.cf and files of the same syntax
+ * SUMMARY
+ *	A reader for Postfix's "name = value" configuration syntax that
+ *	needs no runnable postconf.
+ * DESCRIPTION
+ *	pfconf_parse() takes the bytes of a file: blank lines and lines whose
+ *	first non-blank character is '#' are ignored; a line that starts with
+ *	white space continues the previous setting; otherwise a line is
+ *	"name = value", white space around both trimmed.  A later setting of
+ *	the same name replaces an earlier one, as in Postfix.
+ *
+ *	pfconf_raw() returns the value as written, or NULL.  pfconf_expand()
+ *	returns a new string with $name, ${name} and $(name) replaced by the
+ *	expanded value of that setting (empty when unset), and the forms
+ *	${name?text} and ${name:text} handled; DFLT stands for an unset NAME.
+ *	pfconf_bool() reads yes/no/true/false/1/0.
+ *
+ *	The tool's own configuration, postfix-chroot.conf, uses the same
+ *	syntax and this reader.
+ * DIAGNOSTICS
+ *	pfconf_parse() and pfconf_load() return 0 or a negative errno with
+ *	"line N: ..." in ERR for a line that is not a setting.
+ * SECURITY
+ *	main.cf is root-owned, but the reader is still bounded: at most
+ *	PFCONF_MAX_SIZE bytes and an expansion depth of 20, so a loop such as
+ *	"a = $b, b = $a" ends.
+ * BUGS
+ *	Postfix's built-in defaults are known here only for the few
+ *	settings the tool uses; callers pass them as DFLT.
+ */
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pfconf.h"
+#include "util.h"
+
+#define PFCONF_MAX_DEPTH 20
+
+/* pfconf_set - record NAME=VALUE, replacing an earlier value */
+static void
+pfconf_set(struct pfconf *cf, const char *name, size_t nlen,
+	   const char *value, size_t vlen)
+{
+    char *n = xstrndup(name, nlen);
+    size_t i;
+
+    for (i = 0; i < cf->names.n; i++) {
+	if (strcmp(cf->names.v[i], n) == 0) {
+	    free(cf->values.v[i]);
+	    cf->values.v[i] = xstrndup(value, vlen);
+	    free(n);
+	    return;
+	}
+    }
+    strlist_add(&cf->names, n);
+    free(n);
+    n = xstrndup(value, vlen);
+    strlist_add(&cf->values, n);
+    free(n);
+}
+
+/* pfconf_flush - store the logical line collected so far */
+static int
+pfconf_flush(struct pfconf *cf, const char *s, size_t len, unsigned line,
+	     char *err, size_t errlen)
+{
+    const char *eq = memchr(s, '=', len);
+    const char *ne, *vs, *ve = s + len;
+
+    if (eq == NULL) {
+	snprintf(err, errlen, "line %u: missing '=' after parameter name",
+		 line);
+	return (-EINVAL);
+    }
+    for (ne = eq; ne > s && isspace((unsigned char)ne[-1]); ne--)
+	;
+    if (ne == s) {
+	snprintf(err, errlen, "line %u: missing parameter name", line);
+	return (-EINVAL);
+    }
+    for (vs = eq + 1; vs < ve && isspace((unsigned char)*vs); vs++)
+	;
+    while (ve > vs && isspace((unsigned char)ve[-1]))
+	ve--;
+    pfconf_set(cf, s, (size_t)(ne - s), vs, (size_t)(ve - vs));
+    return (0);
+}
+
+/* pfconf_parse - parse LEN bytes of BUF into CF */
+int
+pfconf_parse(const char *buf, size_t len, struct pfconf *cf, char *err,
+	     size_t errlen)
+{
+    char *logical = xmalloc(len + 1);
+    size_t llen = 0, pos = 0;
+    unsigned line = 0, start = 0;
+    int ret = 0;
+
+    memset(cf, 0, sizeof(*cf));
+    while (pos < len && ret == 0) {
+	const char *ls = buf + pos, *nl = memchr(ls, '\n', len - pos);
+	size_t n = nl ? (size_t)(nl - ls) : len - pos;
+	size_t i = 0;
+
+	pos += n + (nl != NULL);
+	line++;
+	if (memchr(ls, 0, n) != NULL) {
+	    snprintf(err, errlen, "line %u: NUL byte", line);
+	    ret = -EINVAL;
+	    break;
+	}
+	while (i < n && isspace((unsigned char)ls[i]))
+	    i++;
+	if (i == n || ls[i] == '#')
+	    continue;
+
+	/* Continuation: white space first, and an earlier line to extend. */
+	if (i > 0) {
+	    if (llen == 0) {
+		snprintf(err, errlen,
+			 "line %u: continued line without a setting", line);
+		ret = -EINVAL;
+		break;
+	    }
+	    logical[llen++] = ' ';
+	    memcpy(logical + llen, ls + i, n - i);
+	    llen += n - i;
+	    continue;
+	}
+	if (llen > 0)
+	    ret = pfconf_flush(cf, logical, llen, start, err, errlen);
+	memcpy(logical, ls, n);
+	llen = n;
+	start = line;
+    }
+    if (ret == 0 && llen > 0)
+	ret = pfconf_flush(cf, logical, llen, start, err, errlen);
+    free(logical);
+    if (ret < 0)
+	pfconf_free(cf);
+    return (ret);
+}
+
+/* pfconf_load - read and parse the file PATH; -ENOENT when missing */
+int
+pfconf_load(const char *path, struct pfconf *cf, char *err, size_t errlen)
+{
+    char *buf;
+    size_t len;
+    int ret;
+
+    memset(cf, 0, sizeof(*cf));
+    ret = read_file_at(AT_FDCWD, path, PFCONF_MAX_SIZE, &buf, &len);
+    if (ret < 0) {
+	snprintf(err, errlen, "%s", strerror(-ret));
+	return (ret);
+    }
+    ret = pfconf_parse(buf, len, cf, err, errlen);
+    free(buf);
+    return (ret);
+}
+
+/* pfconf_raw - the value of NAME as written, or NULL */
+const char *
+pfconf_raw(const struct pfconf *cf, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < cf->names.n; i++)
+	if (strcmp(cf->names.v[i], name) == 0)
+	    return (cf->values.v[i]);
+    return (NULL);
+}
+
+struct sbuf {
+    char *s;
+    size_t len, cap;
+};
+
+/* sbuf_put - append N bytes */
+static void
+sbuf_put(struct sbuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+	b->cap = (b->len + n + 1) * 2;
+	b->s = xrealloc(b->s, b->cap);
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = 0;
+}
+
+static void pfconf_expand_into(const struct pfconf *, const char *,
+			       struct sbuf *, int);
+
+/* pfconf_expand_ref - expand one $name reference */
+static void
+pfconf_expand_ref(const struct pfconf *cf, const char *name, size_t nlen,
+		  int op, const char *text, size_t tlen, struct sbuf *out,
+		  int depth)
+{
+    char *n = xstrndup(name, nlen);
+    const char *v = pfconf_raw(cf, n);
+    int set = (v != NULL && *v != 0);
+
+    free(n);
+    if (op == '?' || op == ':') {
+	if ((op == '?') == (set != 0)) {
+	    char *t = xstrndup(text, tlen);
+
+	    pfconf_expand_into(cf, t, out, depth + 1);
+	    free(t);
+	}
+	return;
+    }
+    if (v)
+	pfconf_expand_into(cf, v, out, depth + 1);
+}
+
+/* pfconf_expand_into - expand the value V into OUT */
+static void
+pfconf_expand_into(const struct pfconf *cf, const char *v, struct sbuf *out,
+		   int depth)
+{
+    const char *p = v;
+
+    if (depth > PFCONF_MAX_DEPTH)
+	return;
+    while (*p) {
+	const char *d = strchr(p, '$');
+
+	if (d == NULL) {
+	    sbuf_put(out, p, strlen(p));
+	    break;
+	}
+	sbuf_put(out, p, (size_t)(d - p));
+	p = d + 1;
+	if (*p == '{' || *p == '(') {
+	    char close = (*p == '{') ? '}' : ')';
+	    const char *e = strchr(p, close), *ns = p + 1, *ne = ns;
+
+	    if (e == NULL) {
+		sbuf_put(out, d, strlen(d));
+		break;
+	    }
+	    while (ne < e && (isalnum((unsigned char)*ne) || *ne == '_'))
+		ne++;
+	    pfconf_expand_ref(cf, ns, (size_t)(ne - ns), ne < e ? *ne : 0,
+			      ne + 1, ne < e ? (size_t)(e - ne - 1) : 0, out,
+			      depth);
+	    p = e + 1;
+	} else if (isalnum((unsigned char)*p) || *p == '_') {
+	    const char *ns = p;
+
+	    while (isalnum((unsigned char)*p) || *p == '_')
+		p++;
+	    pfconf_expand_ref(cf, ns, (size_t)(p - ns), 0, NULL, 0, out,
+			      depth);
+	} else if (*p == '$') {
+	    sbuf_put(out, "$", 1);
+	    p++;
+	} else {
+	    sbuf_put(out, "$", 1);
+	}
+    }
+}
+
+/* pfconf_expand - expanded value of NAME, DFLT when unset; caller frees */
+char *
+pfconf_expand(const struct pfconf *cf, const char *name, const char *dflt)
+{
+    const char *v = pfconf_raw(cf, name);
+    struct sbuf out = {0};
+
+    if (v == NULL)
+	v = dflt;
+    if (v == NULL)
+	return (NULL);
+    sbuf_put(&out, "", 0);
+    pfconf_expand_into(cf, v, &out, 0);
+    return (out.s);
+}
+
+/* pfconf_bool - boolean setting NAME, DFLT when unset or unclear */
+int
+pfconf_bool(const struct pfconf *cf, const char *name, int dflt)
+{
+    const char *v = pfconf_raw(cf, name);
+
+    if (v == NULL)
+	return (dflt);
+    if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcmp(v, "1"))
+	return (1);
+    if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcmp(v, "0"))
+	return (0);
+    return (dflt);
+}
+
+/* pfconf_free - release CF */
+void
+pfconf_free(struct pfconf *cf)
+{
+    strlist_free(&cf->names);
+    strlist_free(&cf->values);
+}
