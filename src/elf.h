@@ -8,6 +8,22 @@
 /* Upper bounds on what is accepted from an ELF file. */
 #define ELF_MAX_FILE_SIZE (512UL * 1024 * 1024)
 #define ELF_MAX_NEEDED 1024
+#define ELF_MAX_PHNUM 4096		/* program headers */
+#define ELF_MAX_DYNAMIC (1024UL * 1024)	/* bytes of PT_DYNAMIC read */
+#define ELF_MAX_STRING (64UL * 1024)	/* bytes in one string */
+#define ELF_MAX_STRINGS (1024UL * 1024) /* bytes in all strings returned */
+
+/*
+ * Values of elf_class, data and type.  They are spelled out here because
+ * this header shadows the system <elf.h> for every file built with -Isrc.
+ */
+#define ELF_CLASS32 1
+#define ELF_CLASS64 2
+#define ELF_DATA_LSB 1
+#define ELF_DATA_MSB 2
+#define ELF_TYPE_REL 1
+#define ELF_TYPE_EXEC 2
+#define ELF_TYPE_DYN 3
 
 struct elf_info {
     int elf_class;       /* ELFCLASS32 or ELFCLASS64 */
