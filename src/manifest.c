@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * NAME
+ *	manifest - what the tool installed in a jail, and the run lock
+ * SUMMARY
+ *	The record that lets the tool remove what it no longer needs and
+ *	nothing else, kept outside the jail.
+ * DESCRIPTION
+ *	state_open() opens the state directory (default
+ *	/var/lib/postfix-chroot below the root), making its last component
+ *	when CREATE is set, and verifies it is a root-owned directory that
+ *	others cannot write.
+ *
+ *	manifest_name() turns a jail path into a file name: the path without
+ *	its leading slash, '/' written as '-' and '-' and '\' as \x2d and
+ *	\x5c, plus SUFFIX (".manifest", ".lock").
+ *
+ *	manifest_load() reads a manifest: a header line, then "KIND PATH" per
+ *	line, KIND one of f, l, d.  A missing manifest is an empty one.
+ *	manifest_save() writes a new one atomically (temporary file, fsync,
+ *	rename, fsync of the directory).  manifest_add() appends or updates;
+ *	manifest_sort() orders by path for manifest_find().
+ *
+ *	manifest_lock() takes an exclusive flock() on the lock file, waiting
+ *	up to WAIT_SECONDS (0: do not wait).  It returns the descriptor,
+ *	held until exit, or -EWOULDBLOCK.
+ * DIAGNOSTICS
+ *	0 (or a descriptor) or a negative errno.  A manifest line that is not
+ *	well formed gives -EINVAL: a damaged record is not guessed at.
+ * SECURITY
+ *	The state directory lives outside the jail, where the postfix user
+ *	cannot write, so that user cannot make the tool delete a file it
+ *	did not install.  Paths read back are checked again (relative, no
+ *	".." component) before use.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "manifest.h"
+#include "plan.h"
+#include "util.h"
+
+#define MANIFEST_HEADER "# postfix-chroot manifest 1"
+
+/* state_open - open (and maybe make) the state directory DIR */
+int
+state_open(const char *dir, int create, int *fdp)
+{
+    struct stat st;
+    int fd;
+
+    if (create && mkdir(dir, 0755) < 0 && errno != EEXIST)
+	return (-errno);
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+	return (-errno);
+    if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022)) {
+	close(fd);
+	return (-EPERM);
+    }
+    *fdp = fd;
+    return (0);
+}
+
+/* manifest_name - file name for the record of jail JAIL */
+char *
+manifest_name(const char *jail, const char *suffix)
+{
+    size_t len = strlen(jail);
+    char *out = xmalloc(4 * len + strlen(suffix) + 2), *o = out;
+    const char *p = jail;
+
+    while (*p == '/')
+	p++;
+    if (*p == 0)
+	o += sprintf(o, "-");
+    for (; *p; p++) {
+	if (*p == '/')
+	    *o++ = '-';
+	else if (*p == '-' || *p == '\\')
+	    o += sprintf(o, "\\x%02x", (unsigned char)*p);
+	else
+	    *o++ = *p;
+    }
+    strcpy(o, suffix);
+    return (out);
+}
+
+/* manifest_add - record PATH of KIND (replacing an earlier kind) */
+void
+manifest_add(struct manifest *m, char kind, const char *path)
+{
+    size_t i;
+
+    for (i = 0; i < m->n; i++) {
+	if (strcmp(m->v[i].path, path) == 0) {
+	    m->v[i].kind = kind;
+	    return;
+	}
+    }
+    m->v = xrealloc(m->v, (m->n + 1) * sizeof(*m->v));
+    m->v[m->n].kind = kind;
+    m->v[m->n].path = xstrdup(path);
+    m->n++;
+}
+
+/* manifest_cmp - order by path */
+static int
+manifest_cmp(const void *a, const void *b)
+{
+    return (strcmp(((const struct manifest_entry *)a)->path,
+		   ((const struct manifest_entry *)b)->path));
+}
+
+/* manifest_sort - sort for manifest_find */
+void
+manifest_sort(struct manifest *m)
+{
+    if (m->n > 1)
+	qsort(m->v, m->n, sizeof(*m->v), manifest_cmp);
+}
+
+/* manifest_find - entry for PATH in a sorted manifest, or NULL */
+const struct manifest_entry *
+manifest_find(const struct manifest *m, const char *path)
+{
+    struct manifest_entry key;
+
+    if (m->n == 0)
+	return (NULL);
+    key.path = (char *)path;
+    return (bsearch(&key, m->v, m->n, sizeof(*m->v), manifest_cmp));
+}
+
+/* manifest_load - read the record NAME in SFD; missing is empty */
+int
+manifest_load(int sfd, const char *name, struct manifest *m)
+{
+    char *buf, *line, *save = NULL;
+    size_t len;
+    int fd, ret;
+
+    memset(m, 0, sizeof(*m));
+    fd = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+	return (errno == ENOENT ? 0 : -errno);
+    ret = read_fd_bounded(fd, MANIFEST_MAX_SIZE, &buf, &len);
+    close(fd);
+    if (ret < 0)
+	return (ret);
+    if (strncmp(buf, MANIFEST_HEADER "\n", sizeof(MANIFEST_HEADER)) != 0
+	|| memchr(buf, 0, len) != NULL) {
+	free(buf);
+	return (-EINVAL);
+    }
+    for (line = strtok_r(buf + sizeof(MANIFEST_HEADER), "\n", &save); line;
+	 line = strtok_r(NULL, "\n", &save)) {
+	if (strchr("fld", line[0]) == NULL || line[1] != ' '
+	    || !plan_path_ok(line + 2)) {
+	    free(buf);
+	    manifest_free(m);
+	    return (-EINVAL);
+	}
+	manifest_add(m, line[0], line + 2);
+    }
+    free(buf);
+    manifest_sort(m);
+    return (0);
+}
+
+/* manifest_save - write the record NAME in SFD atomically */
+int
+manifest_save(int sfd, const char *name, const struct manifest *m)
+{
+    char *tmp = xasprintf(".%s.%ld.tmp", name, (long)getpid());
+    FILE *fp;
+    size_t i;
+    int fd, ret = 0;
+
+    unlinkat(sfd, tmp, 0);
+    fd = openat(sfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
+		| O_CLOEXEC, 0644);
+    if (fd < 0) {
+	ret = -errno;
+	free(tmp);
+	return (ret);
+    }
+    if ((fp = fdopen(fd, "w")) == NULL) {
+	ret = -errno;
+	close(fd);
+    } else {
+	fprintf(fp, "%s\n", MANIFEST_HEADER);
+	for (i = 0; i < m->n; i++)
+	    fprintf(fp, "%c %s\n", m->v[i].kind, m->v[i].path);
+	if (fflush(fp) != 0 || ferror(fp) || fsync(fd) < 0)
+	    ret = -errno;
+	if (fclose(fp) != 0 && ret == 0)
+	    ret = -errno;
+    }
+    if (ret == 0 && renameat(sfd, tmp, sfd, name) < 0)
+	ret = -errno;
+    if (ret < 0)
+	unlinkat(sfd, tmp, 0);
+    else
+	fsync(sfd);
+    free(tmp);
+    return (ret ? ret : 0);
+}
+
+/* manifest_free - release the record */
+void
+manifest_free(struct manifest *m)
+{
+    size_t i;
+
+    for (i = 0; i < m->n; i++)
+	free(m->v[i].path);
+    free(m->v);
+    m->v = NULL;
+    m->n = 0;
+}
+
+/* manifest_lock - exclusive lock on NAME in SFD */
+int
+manifest_lock(int sfd, const char *name, int wait_seconds)
+{
+    struct timespec delay = {0, 100 * 1000 * 1000};
+    int fd, tries;
+
+    fd = openat(sfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+	return (-errno);
+    for (tries = 0;; tries++) {
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+	    return (fd);
+	if (errno != EWOULDBLOCK || tries >= wait_seconds * 10) {
+	    int ret = -errno;
+
+	    close(fd);
+	    return (ret);
+	}
+	nanosleep(&delay, NULL);
+    }
+}
