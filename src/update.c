@@ -1,0 +1,638 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * NAME
+ *	update - compare plan items with the jail, update and remove
+ * SUMMARY
+ *	item_eval(), shared by update, check and status, and the commands
+ *	cmd_update() and cmd_remove().
+ * DESCRIPTION
+ *	source_open() opens the host file of a plan item below the root (for
+ *	etc/passwd it also prepares the copy without password fields).
+ *
+ *	item_eval() examines the jail entry of an item without following it
+ *	and sets a D_* bit for each difference.  With FULL the contents are
+ *	compared byte by byte; without it, a regular file of the right size
+ *	whose modification time equals the source's is taken as equal, which
+ *	is what every copy the tool writes looks like.
+ *
+ *	cmd_update() and cmd_remove(): see engine.c.
+ * DIAGNOSTICS
+ *	One line per change ("added", "updated", "removed") unless -q;
+ *	errors name the jail path and what is wrong with it.
+ * SECURITY
+ *	Refused, with an error naming the path: a symbolic link, FIFO,
+ *	device, socket or directory where a file or link belongs, unless the
+ *	tool itself put a file or link there (manifest); a file not owned by
+ *	root; a hard-linked file.  Replacing is always by rename, so even a
+ *	refused entry was never written through.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "engine.h"
+#include "label.h"
+#include "root.h"
+
+#define CMP_BUF 65536
+
+/* type_name - words for a file type */
+const char *
+type_name(mode_t mode)
+{
+    switch (mode & S_IFMT) {
+    case S_IFREG:
+	return ("file");
+    case S_IFDIR:
+	return ("directory");
+    case S_IFLNK:
+	return ("symbolic link");
+    case S_IFIFO:
+	return ("FIFO");
+    case S_IFCHR:
+    case S_IFBLK:
+	return ("device");
+    case S_IFSOCK:
+	return ("socket");
+    default:
+	return ("unknown file type");
+    }
+}
+
+/* passwd_strip - a copy of passwd with every password field "x" */
+static char *
+passwd_strip(const char *in, size_t len, size_t *outlen)
+{
+    char *out = xmalloc(len * 2 + 2), *o = out;
+    const char *p = in, *end = in + len;
+
+    while (p < end) {
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	const char *le = nl ? nl : end;
+	const char *c1 = memchr(p, ':', (size_t)(le - p));
+	const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(le - c1 - 1))
+	    : NULL;
+
+	if (c1 && c2) {
+	    memcpy(o, p, (size_t)(c1 - p) + 1);
+	    o += c1 - p + 1;
+	    *o++ = 'x';
+	    memcpy(o, c2, (size_t)(le - c2));
+	    o += le - c2;
+	} else {
+	    memcpy(o, p, (size_t)(le - p));
+	    o += le - p;
+	}
+	if (nl)
+	    *o++ = '\n';
+	p = le + (nl != NULL);
+    }
+    *outlen = (size_t)(o - out);
+    return (out);
+}
+
+/* source_open - open the host file of IT */
+int
+source_open(struct pfc *p, const struct item *it, struct source *src)
+{
+    int ret;
+
+    memset(src, 0, sizeof(*src));
+    src->fd = openat(p->rootfd, root_rel(it->source), O_RDONLY | O_NOFOLLOW
+		     | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (src->fd < 0)
+	return (-errno);
+    if (fstat(src->fd, &src->st) < 0 || !S_ISREG(src->st.st_mode)
+	|| (size_t)src->st.st_size > PLAN_MAX_FILE_SIZE) {
+	ret = S_ISREG(src->st.st_mode) ? -EFBIG : -EINVAL;
+	close(src->fd);
+	src->fd = -1;
+	return (ret);
+    }
+    src->len = (size_t)src->st.st_size;
+    if (it->xform == XFORM_PASSWD) {
+	char *raw;
+	size_t rawlen;
+
+	if ((ret = read_fd_bounded(src->fd, PLAN_MAX_FILE_SIZE, &raw,
+				   &rawlen)) < 0) {
+	    close(src->fd);
+	    src->fd = -1;
+	    return (ret);
+	}
+	src->buf = passwd_strip(raw, rawlen, &src->len);
+	free(raw);
+    }
+    return (0);
+}
+
+/* source_close - release a source */
+void
+source_close(struct source *src)
+{
+    if (src->fd >= 0)
+	close(src->fd);
+    free(src->buf);
+    src->fd = -1;
+    src->buf = NULL;
+}
+
+/* same_bytes - do FD and the source hold the same bytes? */
+static int
+same_bytes(int fd, struct source *src)
+{
+    char *a, *b;
+    size_t off = 0;
+    ssize_t na, nb;
+    int same = 1;
+
+    if (src->buf == NULL && lseek(src->fd, 0, SEEK_SET) < 0)
+	return (0);
+    a = xmalloc(CMP_BUF);
+    b = xmalloc(CMP_BUF);
+    for (;;) {
+	na = read(fd, a, CMP_BUF);
+	if (src->buf) {
+	    nb = (ssize_t)(src->len - off < CMP_BUF ? src->len - off
+			   : CMP_BUF);
+	    memcpy(b, src->buf + off, (size_t)nb);
+	} else {
+	    nb = read(src->fd, b, CMP_BUF);
+	}
+	if (na < 0 || nb < 0 || na != nb
+	    || memcmp(a, b, (size_t)na) != 0) {
+	    same = 0;
+	    break;
+	}
+	if (na == 0)
+	    break;
+	off += (size_t)na;
+    }
+    free(a);
+    free(b);
+    return (same);
+}
+
+/* eval_label - compare the jail entry's label with the policy's */
+static void
+eval_label(struct pfc *p, const struct item *it, mode_t type,
+	   struct item_eval *ev)
+{
+    char *lp, *want = NULL, *have = NULL;
+
+    if (!label_active())
+	return;
+    lp = jail_label_path(&p->jail, it->path);
+    if (label_lookup(lp, type, &want) == 0 && want
+	&& jail_get_label(&p->jail, it->path, &have) == 0
+	&& (have == NULL || strcmp(have, want) != 0)) {
+	ev->diff |= D_LABEL;
+	snprintf(ev->have, sizeof(ev->have), "%s", have ? have : "none");
+	snprintf(ev->want, sizeof(ev->want), "%s", want);
+    }
+    label_free_ctx(want);
+    label_free_ctx(have);
+    free(lp);
+}
+
+/* eval_file - differences of a regular file item */
+static void
+eval_file(struct pfc *p, const struct item *it, struct source *src,
+	  int full, const struct stat *st, struct item_eval *ev)
+{
+    int fd;
+
+    if (st->st_nlink > 1)
+	ev->diff |= D_LINKS;
+    if ((st->st_mode & 07777) != it->mode) {
+	ev->diff |= D_MODE;
+	snprintf(ev->have, sizeof(ev->have), "%04o", st->st_mode & 07777);
+	snprintf(ev->want, sizeof(ev->want), "%04o", it->mode);
+    }
+    if ((size_t)st->st_size != src->len) {
+	ev->diff |= D_CONTENT;
+    } else if (full || st->st_mtim.tv_sec != src->st.st_mtim.tv_sec
+	       || st->st_mtim.tv_nsec != src->st.st_mtim.tv_nsec) {
+	if (!full) {
+	    ev->diff |= D_TIME;
+	} else if (jail_open_file(&p->jail, it->path, &fd) == 0) {
+	    if (!same_bytes(fd, src))
+		ev->diff |= D_CONTENT;
+	    close(fd);
+	} else {
+	    ev->diff |= D_ERROR;
+	}
+    }
+    eval_label(p, it, S_IFREG, ev);
+}
+
+/* item_eval - how the jail entry of IT differs from the plan */
+int
+item_eval(struct pfc *p, const struct item *it, struct source *src,
+	  int full, struct item_eval *ev)
+{
+    char target[4096];
+    struct stat st;
+    mode_t want_type;
+    int ret;
+
+    memset(ev, 0, sizeof(*ev));
+    ret = jail_lstat(&p->jail, it->path, &st);
+    if (ret == -ENOENT || ret == -ENOTDIR) {
+	ev->diff = D_MISSING;
+	return (0);
+    }
+    if (ret < 0) {
+	ev->diff = D_ERROR;
+	snprintf(ev->have, sizeof(ev->have), "%s", ret == -EPERM
+		 ? p->jail.why : strerror(-ret));
+	return (ret);
+    }
+    ev->have_type = st.st_mode & S_IFMT;
+    want_type = it->kind == ITEM_FILE ? S_IFREG
+	: it->kind == ITEM_LINK ? S_IFLNK : S_IFDIR;
+    if (ev->have_type != want_type) {
+	ev->diff |= D_TYPE;
+	snprintf(ev->have, sizeof(ev->have), "%s", type_name(st.st_mode));
+	snprintf(ev->want, sizeof(ev->want), "%s", type_name(want_type));
+	if (st.st_uid != 0)
+	    ev->diff |= D_OWNER;
+	return (0);
+    }
+    if (st.st_uid != 0 || (it->kind != ITEM_LINK && st.st_gid != 0)) {
+	ev->diff |= D_OWNER;
+	snprintf(ev->have, sizeof(ev->have), "%ld:%ld", (long)st.st_uid,
+		 (long)st.st_gid);
+	snprintf(ev->want, sizeof(ev->want), "0:0");
+    }
+    switch (it->kind) {
+    case ITEM_FILE:
+	eval_file(p, it, src, full, &st, ev);
+	break;
+    case ITEM_LINK:
+	if (jail_readlink(&p->jail, it->path, target, sizeof(target)) < 0
+	    || strcmp(target, it->target) != 0) {
+	    ev->diff |= D_TARGET;
+	    snprintf(ev->have, sizeof(ev->have), "%.200s", target);
+	    snprintf(ev->want, sizeof(ev->want), "%.200s", it->target);
+	}
+	eval_label(p, it, S_IFLNK, ev);
+	break;
+    case ITEM_DIR:
+	if (st.st_mode & 022) {
+	    ev->diff |= D_MODE;
+	    snprintf(ev->have, sizeof(ev->have), "%04o", st.st_mode & 07777);
+	    snprintf(ev->want, sizeof(ev->want), "0755");
+	}
+	eval_label(p, it, S_IFDIR, ev);
+	break;
+    }
+    return (0);
+}
+
+enum action_op {
+    OP_NONE,
+    OP_ADD,
+    OP_UPDATE,
+    OP_RELABEL,
+    OP_REFUSE,
+};
+
+/* update_decide - what to do with IT, given its evaluation */
+static enum action_op
+update_decide(struct pfc *p, const struct item *it,
+	      const struct item_eval *ev, const char **why)
+{
+    const struct manifest_entry *me = manifest_find(&p->man, it->path);
+
+    *why = NULL;
+    if (ev->diff & D_MISSING)
+	return (OP_ADD);
+    if (ev->diff & D_ERROR) {
+	*why = ev->have;
+	return (OP_REFUSE);
+    }
+    if (ev->diff & D_OWNER) {
+	*why = "not owned by root";
+	return (OP_REFUSE);
+    }
+    if (ev->diff & D_TYPE) {
+	/* Only what the tool itself put there may change its type. */
+	if (it->kind != ITEM_DIR && me && me->kind != 'd'
+	    && (ev->have_type == S_IFREG || ev->have_type == S_IFLNK))
+	    return (OP_UPDATE);
+	*why = ev->have_type == S_IFLNK ? "symbolic link in the way"
+	    : ev->have_type == S_IFDIR ? "directory in the way"
+	    : ev->have_type == S_IFIFO ? "FIFO in the way"
+	    : ev->have_type == S_IFREG ? "file in the way"
+	    : "device or socket in the way";
+	return (OP_REFUSE);
+    }
+    if (ev->diff & D_LINKS) {
+	*why = "hard-linked file in the way";
+	return (OP_REFUSE);
+    }
+    if (it->kind == ITEM_DIR) {
+	if (ev->diff & D_MODE) {
+	    *why = "directory writable by group or others";
+	    return (OP_REFUSE);
+	}
+	return ((ev->diff & D_LABEL) ? OP_RELABEL : OP_NONE);
+    }
+    return (ev->diff ? OP_UPDATE : OP_NONE);
+}
+
+/* update_write - make the jail entry of IT; 0 or negative errno */
+static int
+update_write(struct pfc *p, const struct item *it, struct source *src)
+{
+    int dfd, ret;
+
+    switch (it->kind) {
+    case ITEM_DIR:
+	return (jail_dir(&p->jail, it->path, 1, &dfd));
+    case ITEM_LINK:
+	return (jail_write_link(&p->jail, it->path, it->target));
+    case ITEM_FILE:
+	ret = jail_write_file(&p->jail, it->path, src->buf ? -1 : src->fd,
+			      src->buf, src->len, it->mode,
+			      &src->st.st_mtim);
+	return (ret);
+    }
+    return (-EINVAL);
+}
+
+/* update_relabel - set the policy's label on an existing directory */
+static int
+update_relabel(struct pfc *p, const struct item *it)
+{
+    char *lp = jail_label_path(&p->jail, it->path), *ctx = NULL;
+    int dfd, ret;
+
+    ret = label_lookup(lp, S_IFDIR, &ctx);
+    free(lp);
+    if (ret == 0)
+	ret = jail_dir(&p->jail, it->path, 0, &dfd);
+    if (ret == 0)
+	ret = label_set_fd(dfd, ctx);
+    label_free_ctx(ctx);
+    return (ret);
+}
+
+/* update_error - report a failure on jail path REL */
+static void
+update_error(struct pfc *p, const char *rel, const char *what, int err)
+{
+    msg_error("%s/%s: %s: %s", p->jail_path, rel, what,
+	      err == -EPERM && p->jail.why ? p->jail.why : strerror(-err));
+}
+
+struct action {
+    const struct item *it;
+    enum action_op op;
+};
+
+/* update_plan_actions - decide for every item; count refusals */
+static size_t
+update_plan_actions(struct pfc *p, struct action *act)
+{
+    struct item_eval ev;
+    struct source src;
+    const char *why;
+    size_t i, n = 0;
+
+    for (i = 0; i < p->plan.n; i++) {
+	const struct item *it = &p->plan.v[i];
+	int ret = 0;
+
+	if (it->kind == ITEM_FILE && (ret = source_open(p, it, &src)) < 0) {
+	    msg_error("%s: cannot read: %s", it->source, strerror(-ret));
+	    continue;
+	}
+	item_eval(p, it, &src, 0, &ev);
+	if (it->kind == ITEM_FILE)
+	    source_close(&src);
+	act[n].it = it;
+	act[n].op = update_decide(p, it, &ev, &why);
+	if (act[n].op == OP_REFUSE) {
+	    msg_error("%s/%s: %s; not replacing it", p->jail_path, it->path,
+		      why);
+	    continue;
+	}
+	if (act[n].op != OP_NONE) {
+	    msg_debug("%s: differs (0x%x)", it->path, ev.diff);
+	    n++;
+	}
+    }
+    return (n);
+}
+
+/* update_removals - manifest entries the plan no longer wants */
+static void
+update_removals(struct pfc *p, struct manifest *keep)
+{
+    size_t i;
+
+    /* Reverse path order: files before the directories holding them. */
+    for (i = p->man.n; i-- > 0;) {
+	const struct manifest_entry *me = &p->man.v[i];
+	struct stat st;
+	int ret;
+
+	if (plan_find(&p->plan, me->path))
+	    continue;
+	ret = jail_lstat(&p->jail, me->path, &st);
+	if (ret == -ENOENT || ret == -ENOTDIR)
+	    continue;
+	if (ret == 0 && ((me->kind == 'f' && !S_ISREG(st.st_mode))
+			 || (me->kind == 'l' && !S_ISLNK(st.st_mode))
+			 || (me->kind == 'd' && !S_ISDIR(st.st_mode)))) {
+	    msg_warn("%s/%s: no longer what postfix-chroot installed; "
+		     "leaving it", p->jail_path, me->path);
+	    continue;
+	}
+	if (ret == 0 && p->opt.dry_run) {
+	    printf("remove %s\n", me->path);
+	    continue;
+	}
+	if (ret == 0)
+	    ret = jail_remove(&p->jail, me->path, me->kind == 'd');
+	if (ret == -ENOTEMPTY || ret == -EEXIST) {
+	    msg_info("%s/%s: not empty; keeping it", p->jail_path, me->path);
+	    manifest_add(keep, me->kind, me->path);
+	} else if (ret < 0) {
+	    update_error(p, me->path, "cannot remove", ret);
+	    manifest_add(keep, me->kind, me->path);
+	} else {
+	    msg_change("removed %s", me->path);
+	}
+    }
+}
+
+/* update_execute - carry out the actions; record what was done */
+static void
+update_execute(struct pfc *p, struct action *act, size_t n,
+	       struct manifest *keep)
+{
+    struct source src;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+	const struct item *it = act[i].it;
+	int ret = 0;
+
+	if (act[i].op == OP_RELABEL) {
+	    if ((ret = update_relabel(p, it)) < 0)
+		update_error(p, it->path, "cannot label", ret);
+	    else
+		msg_change("relabelled %s", it->path);
+	    continue;
+	}
+	if (it->kind == ITEM_FILE && (ret = source_open(p, it, &src)) < 0) {
+	    msg_error("%s: cannot read: %s", it->source, strerror(-ret));
+	    continue;
+	}
+	ret = update_write(p, it, &src);
+	if (it->kind == ITEM_FILE)
+	    source_close(&src);
+	if (ret < 0) {
+	    update_error(p, it->path, "cannot write", ret);
+	    continue;
+	}
+	manifest_add(keep, (char)it->kind, it->path);
+	msg_change("%s %s", act[i].op == OP_ADD ? "added" : "updated",
+		   it->path);
+    }
+}
+
+/* update_clean_tmp - remove temporary files of a killed run */
+static void
+update_clean_tmp(struct pfc *p)
+{
+    size_t i;
+    int n;
+
+    if ((n = jail_clean_tmp(&p->jail, ".")) > 0)
+	msg_info("removed %d leftover temporary files in the jail", n);
+    for (i = 0; i < p->plan.n; i++)
+	if (p->plan.v[i].kind == ITEM_DIR
+	    && (n = jail_clean_tmp(&p->jail, p->plan.v[i].path)) > 0)
+	    msg_info("%s: removed %d leftover temporary files",
+		     p->plan.v[i].path, n);
+}
+
+/* update_keep_planned - manifest entries that stay: still planned */
+static void
+update_keep_planned(struct pfc *p, struct manifest *keep)
+{
+    size_t i;
+
+    for (i = 0; i < p->man.n; i++) {
+	const struct item *it = plan_find(&p->plan, p->man.v[i].path);
+
+	if (it)
+	    manifest_add(keep, (char)it->kind, it->path);
+    }
+}
+
+/* cmd_update - bring the jail in line with the system */
+int
+cmd_update(struct pfc *p)
+{
+    struct manifest keep = {0}, pending = {0};
+    struct action *act;
+    size_t n, i;
+    int ret;
+
+    if ((ret = pfc_chroot_wanted(p)) <= 0)
+	return (ret < 0 ? PFC_EXIT_FAIL : PFC_EXIT_OK);
+    if ((ret = pfc_prepare(p, 1, 1)) != PFC_EXIT_OK)
+	return (ret);
+
+    /* First decide everything, writing nothing. */
+    act = xcalloc(p->plan.n + 1, sizeof(*act));
+    n = update_plan_actions(p, act);
+    if (p->opt.dry_run) {
+	for (i = 0; i < n; i++)
+	    printf("%s %s\n", act[i].op == OP_ADD ? "add" : "update",
+		   act[i].it->path);
+	update_removals(p, &keep);
+	free(act);
+	manifest_free(&keep);
+	return (diag_error_count() ? PFC_EXIT_FAIL : PFC_EXIT_OK);
+    }
+
+    /*
+     * Record what is about to be created before creating it, so that a
+     * run killed half-way leaves nothing the next run does not know.
+     */
+    if (n > 0) {
+	for (i = 0; i < p->man.n; i++)
+	    manifest_add(&pending, p->man.v[i].kind, p->man.v[i].path);
+	for (i = 0; i < n; i++)
+	    if (act[i].op == OP_ADD)
+		manifest_add(&pending, (char)act[i].it->kind,
+			     act[i].it->path);
+	manifest_sort(&pending);
+	if ((ret = manifest_save(p->state_fd, p->manifest_file,
+				 &pending)) < 0)
+	    msg_fatal(PFC_EXIT_FAIL, "%s/%s: cannot write: %s", p->state_dir,
+		      p->manifest_file, strerror(-ret));
+	manifest_free(&pending);
+    }
+
+    update_keep_planned(p, &keep);
+    update_execute(p, act, n, &keep);
+    update_removals(p, &keep);
+    update_clean_tmp(p);
+    if ((ret = jail_sync(&p->jail)) < 0)
+	msg_error("%s: fsync: %s", p->jail_path, strerror(-ret));
+    free(act);
+
+    /* Save the record only when it changed. */
+    manifest_sort(&keep);
+    if (keep.n != p->man.n || n > 0) {
+	if ((ret = manifest_save(p->state_fd, p->manifest_file, &keep)) < 0)
+	    msg_error("%s/%s: cannot write: %s", p->state_dir,
+		      p->manifest_file, strerror(-ret));
+    }
+    manifest_free(&keep);
+    return (diag_error_count() ? PFC_EXIT_FAIL : PFC_EXIT_OK);
+}
+
+/* cmd_remove - delete what the tool installed, nothing else */
+int
+cmd_remove(struct pfc *p)
+{
+    struct manifest keep = {0};
+    int ret;
+
+    if (p->opt.trigger && (ret = pfc_chroot_wanted(p)) != 0) {
+	msg_warn("%s: %s; keeping the jail", p->jail_path, ret > 0
+		 ? "a service is still chrooted" : "master.cf unreadable");
+	return (PFC_EXIT_OK);
+    }
+    if ((ret = pfc_prepare(p, 1, 1)) != PFC_EXIT_OK)
+	return (ret);
+
+    /* An empty plan makes every manifest entry a removal. */
+    plan_free(&p->plan);
+    update_removals(p, &keep);
+    if (!p->opt.dry_run) {
+	jail_sync(&p->jail);
+	manifest_sort(&keep);
+	if (p->state_fd >= 0
+	    && (ret = manifest_save(p->state_fd, p->manifest_file,
+				    &keep)) < 0)
+	    msg_error("%s/%s: cannot write: %s", p->state_dir,
+		      p->manifest_file, strerror(-ret));
+    }
+    manifest_free(&keep);
+    return (diag_error_count() ? PFC_EXIT_FAIL : PFC_EXIT_OK);
+}
