@@ -45,10 +45,8 @@
  */
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -405,34 +403,27 @@ plan_find_lib(struct planner *pl, const char *name, const char *why)
     return (0);
 }
 
-/* plan_libdb - libdb-VERSION.so in the built-in directories */
+/*
+ * Berkeley DB releases whose library the classic chroot scripts copied.
+ * A fixed list costs a few stat() calls; reading the library directories
+ * to find "libdb-*.so" would cost more than everything else a no-op run
+ * does.
+ */
+static const char *const plan_libdb_names[] = {
+    "libdb-6.2.so", "libdb-6.1.so", "libdb-6.0.so", "libdb-5.3.so",
+    "libdb-5.1.so", "libdb-4.8.so", "libdb-4.7.so", NULL,
+};
+
+/* plan_libdb - the Berkeley DB library where present */
 static void
 plan_libdb(struct planner *pl)
 {
-    const struct libpath *lp = pl->in->lp;
-    struct strlist names = {0};
-    size_t i;
+    const char *const *name;
 
-    for (i = 0; i < lp->sysdirs_canon.n; i++) {
-	int fd = openat(pl->in->rootfd, root_rel(lp->sysdirs_canon.v[i]),
-			O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct dirent *de;
-	DIR *d;
-
-	if (fd < 0)
-	    continue;
-	if ((d = fdopendir(fd)) == NULL) {
-	    close(fd);
-	    continue;
-	}
-	while ((de = readdir(d)) != NULL)
-	    if (fnmatch("libdb-[0-9]*.so", de->d_name, 0) == 0)
-		strlist_add_nodup(&names, de->d_name);
-	closedir(d);
-    }
-    for (i = 0; i < names.n; i++)
-	plan_find_lib(pl, names.v[i], "Berkeley DB, as the classic scripts");
-    strlist_free(&names);
+    for (name = plan_libdb_names; *name; name++)
+	if (plan_find_lib(pl, *name, "Berkeley DB, as the classic scripts")
+	    == 0)
+	    break;
 }
 
 /* plan_modules - the name-service modules and their closure */

@@ -114,16 +114,23 @@ strlist_add_nodup(struct strlist *l, const char *s)
 	strlist_add(l, s);
 }
 
-/* strlist_has - is S in the list? */
-int
-strlist_has(const struct strlist *l, const char *s)
+/* strlist_index - position of S in the list, or the list's length */
+size_t
+strlist_index(const struct strlist *l, const char *s)
 {
     size_t i;
 
     for (i = 0; i < l->n; i++)
 	if (strcmp(l->v[i], s) == 0)
-	    return (1);
-    return (0);
+	    break;
+    return (i);
+}
+
+/* strlist_has - is S in the list? */
+int
+strlist_has(const struct strlist *l, const char *s)
+{
+    return (strlist_index(l, s) < l->n);
 }
 
 /* strlist_free - release the list and its strings */

@@ -22,6 +22,7 @@ struct strlist {
 void strlist_add(struct strlist *l, const char *s);
 void strlist_add_nodup(struct strlist *l, const char *s);
 int strlist_has(const struct strlist *l, const char *s);
+size_t strlist_index(const struct strlist *l, const char *s);
 void strlist_free(struct strlist *l);
 
 int read_fd_bounded(int fd, size_t max, char **bufp, size_t *lenp);
