@@ -44,7 +44,8 @@ PLUGIN		= $(BUILD)/rpmdb.so
 # Extra test programs hook themselves in here from mk/*.mk.
 CHECK_TARGETS	=
 
-.PHONY: all deps check unit demo install dist bench format check-format clean
+.PHONY: all deps check unit unit-asan unit-valgrind demo install dist bench \
+	format check-format clean
 
 all: $(PROG) $(PLUGIN)
 
@@ -85,10 +86,27 @@ unit: $(BUILD)/tests/check_all $(PROG) $(PLUGIN)
 	PFC_PROG=$(abspath $(PROG)) PFC_PLUGIN=$(abspath $(PLUGIN)) \
 	    PFC_TESTS=$(abspath tests) $(BUILD)/tests/check_all
 
+# The whole suite: unit and integration tests, the same under ASan and
+# UBSan, the unit runner under valgrind, then what mk/*.mk adds.
 check: deps
 	$(MAKE) unit
+	$(MAKE) unit-asan
+	$(MAKE) unit-valgrind
 	$(MAKE) $(CHECK_TARGETS)
 	$(MAKE) check-format
+
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	    -fno-sanitize-recover=all
+
+unit-asan:
+	$(MAKE) BUILD=$(BUILD)/asan CFLAGS="$(SAN_FLAGS)" \
+	    LDFLAGS="-fsanitize=address,undefined" unit
+
+unit-valgrind: $(BUILD)/tests/check_all $(PROG) $(PLUGIN)
+	CK_FORK=no PFC_PROG=$(abspath $(PROG)) PFC_PLUGIN=$(abspath $(PLUGIN)) \
+	    PFC_TESTS=$(abspath tests) valgrind -q --leak-check=full \
+	    --errors-for-leak-kinds=definite --error-exitcode=1 \
+	    $(BUILD)/tests/check_all
 
 demo: deps
 	$(MAKE) all

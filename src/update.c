@@ -323,9 +323,15 @@ update_decide(struct pfc *p, const struct item *it,
 	return (OP_REFUSE);
     }
     if (ev->diff & D_TYPE) {
-	/* Only what the tool itself put there may change its type. */
-	if (it->kind != ITEM_DIR && me && me->kind != 'd'
-	    && (ev->have_type == S_IFREG || ev->have_type == S_IFLNK))
+	/*
+	 * Only what the tool itself put there may change its type (a link
+	 * of a chain that became a file after an upgrade): the entry must
+	 * still be of the kind the manifest recorded, or someone else put
+	 * it there.
+	 */
+	if (it->kind != ITEM_DIR && me
+	    && ((me->kind == 'f' && ev->have_type == S_IFREG)
+		|| (me->kind == 'l' && ev->have_type == S_IFLNK)))
 	    return (OP_UPDATE);
 	*why = ev->have_type == S_IFLNK ? "symbolic link in the way"
 	    : ev->have_type == S_IFDIR ? "directory in the way"
