@@ -86,12 +86,12 @@
  * Values from the ELF specification.  The system <elf.h> cannot be used
  * because src/elf.h has the same name and comes first on the include path.
  */
-#define ELF_IDENT_SIZE 16	/* e_ident[] */
-#define ELF_IDENT_CLASS 4	/* EI_CLASS */
-#define ELF_IDENT_DATA 5	/* EI_DATA */
-#define ELF_IDENT_VERSION 6	/* EI_VERSION */
-#define ELF_VERSION_CURRENT 1	/* EV_CURRENT */
-#define ELF_PHNUM_ESCAPE 0xffff	/* PN_XNUM */
+#define ELF_IDENT_SIZE 16       /* e_ident[] */
+#define ELF_IDENT_CLASS 4       /* EI_CLASS */
+#define ELF_IDENT_DATA 5        /* EI_DATA */
+#define ELF_IDENT_VERSION 6     /* EI_VERSION */
+#define ELF_VERSION_CURRENT 1   /* EV_CURRENT */
+#define ELF_PHNUM_ESCAPE 0xffff /* PN_XNUM */
 
 #define ELF_PT_LOAD 1
 #define ELF_PT_DYNAMIC 2
@@ -110,31 +110,47 @@
 
 /* Where the fields we use lie, for one file class. */
 struct elf_layout {
-    size_t ehdr_size;		/* sizeof(ElfN_Ehdr) */
+    size_t ehdr_size; /* sizeof(ElfN_Ehdr) */
     size_t e_type;
     size_t e_machine;
     size_t e_phoff;
     size_t e_phentsize;
     size_t e_phnum;
-    size_t word;		/* size of an address, offset or d_val */
-    size_t phdr_size;		/* sizeof(ElfN_Phdr) */
+    size_t word;      /* size of an address, offset or d_val */
+    size_t phdr_size; /* sizeof(ElfN_Phdr) */
     size_t p_offset;
     size_t p_vaddr;
     size_t p_filesz;
-    size_t dyn_size;		/* sizeof(ElfN_Dyn) */
+    size_t dyn_size; /* sizeof(ElfN_Dyn) */
 };
 
 static const struct elf_layout elf_layout32 = {
-    .ehdr_size = 52, .e_type = 16, .e_machine = 18, .e_phoff = 28,
-    .e_phentsize = 42, .e_phnum = 44, .word = 4,
-    .phdr_size = 32, .p_offset = 4, .p_vaddr = 8, .p_filesz = 16,
+    .ehdr_size = 52,
+    .e_type = 16,
+    .e_machine = 18,
+    .e_phoff = 28,
+    .e_phentsize = 42,
+    .e_phnum = 44,
+    .word = 4,
+    .phdr_size = 32,
+    .p_offset = 4,
+    .p_vaddr = 8,
+    .p_filesz = 16,
     .dyn_size = 8,
 };
 
 static const struct elf_layout elf_layout64 = {
-    .ehdr_size = 64, .e_type = 16, .e_machine = 18, .e_phoff = 32,
-    .e_phentsize = 54, .e_phnum = 56, .word = 8,
-    .phdr_size = 56, .p_offset = 8, .p_vaddr = 16, .p_filesz = 32,
+    .ehdr_size = 64,
+    .e_type = 16,
+    .e_machine = 18,
+    .e_phoff = 32,
+    .e_phentsize = 54,
+    .e_phnum = 56,
+    .word = 8,
+    .phdr_size = 56,
+    .p_offset = 8,
+    .p_vaddr = 16,
+    .p_filesz = 32,
     .dyn_size = 16,
 };
 
@@ -160,13 +176,13 @@ struct elf_seg {
 struct elf_file {
     const struct elf_reader *rd;
     const struct elf_layout *lay;
-    int data;			/* ELF_DATA_LSB or ELF_DATA_MSB */
-    uint64_t phoff;		/* program header table */
+    int data;       /* ELF_DATA_LSB or ELF_DATA_MSB */
+    uint64_t phoff; /* program header table */
     size_t phnum;
-    unsigned char *phdrs;	/* phnum * lay->phdr_size bytes */
+    unsigned char *phdrs; /* phnum * lay->phdr_size bytes */
     struct elf_seg dynamic;
     struct elf_seg interp;
-    size_t string_bytes;	/* bytes of strings returned so far */
+    size_t string_bytes; /* bytes of strings returned so far */
 };
 
 /* A dynamic tag that may appear once. */
@@ -183,7 +199,7 @@ struct elf_dyninfo {
     struct elf_tag runpath;
     struct elf_tag rpath;
     size_t nneeded;
-    size_t ndyn;		/* entries before DT_NULL */
+    size_t ndyn; /* entries before DT_NULL */
 };
 
 /* elf_get - decode an unsigned field of WIDTH bytes in the file's order */
@@ -195,7 +211,7 @@ elf_get(const struct elf_file *ef, const unsigned char *p, size_t width)
 
     for (i = 0; i < width; i++) {
 	if (ef->data == ELF_DATA_LSB)
-	    val |= (uint64_t) p[i] << (8 * i);
+	    val |= (uint64_t)p[i] << (8 * i);
 	else
 	    val = (val << 8) | p[i];
     }
@@ -258,17 +274,17 @@ elf_read_ehdr(struct elf_file *ef, struct elf_info *info)
     default:
 	return (-ENOEXEC);
     }
-    if (ehdr[ELF_IDENT_DATA] != ELF_DATA_LSB
-	&& ehdr[ELF_IDENT_DATA] != ELF_DATA_MSB)
+    if (ehdr[ELF_IDENT_DATA] != ELF_DATA_LSB &&
+	ehdr[ELF_IDENT_DATA] != ELF_DATA_MSB)
 	return (-ENOEXEC);
     if (ehdr[ELF_IDENT_VERSION] != ELF_VERSION_CURRENT)
 	return (-ENOEXEC);
     ef->data = ehdr[ELF_IDENT_DATA];
 
     /* The rest of the header; a file shorter than it is truncated. */
-    if ((err = elf_fetch(ef, ehdr + ELF_IDENT_SIZE,
-			 ef->lay->ehdr_size - ELF_IDENT_SIZE,
-			 ELF_IDENT_SIZE)) < 0)
+    err = elf_fetch(ef, ehdr + ELF_IDENT_SIZE,
+		    ef->lay->ehdr_size - ELF_IDENT_SIZE, ELF_IDENT_SIZE);
+    if (err < 0)
 	return (err);
     info->elf_class = ehdr[ELF_IDENT_CLASS];
     info->data = ef->data;
@@ -341,10 +357,10 @@ elf_check_seg(const struct elf_file *ef, const struct elf_seg *seg,
      * dynamic section never lie in them.  A file that says so is built
      * to make one byte mean two things.
      */
-    if (clear_of_headers
-	&& (elf_overlaps(seg->offset, seg->filesz, 0, ef->lay->ehdr_size)
-	    || elf_overlaps(seg->offset, seg->filesz, ef->phoff,
-			    ef->phnum * ef->lay->phdr_size)))
+    if (clear_of_headers &&
+	(elf_overlaps(seg->offset, seg->filesz, 0, ef->lay->ehdr_size) ||
+	 elf_overlaps(seg->offset, seg->filesz, ef->phoff,
+		      ef->phnum * ef->lay->phdr_size)))
 	return (-ENOEXEC);
     return (0);
 }
@@ -501,8 +517,8 @@ elf_map_vaddr(const struct elf_file *ef, uint64_t addr, uint64_t len,
 
 /* elf_read_string - read the string at OFF of the table at TAB, TABSZ */
 static int
-elf_read_string(struct elf_file *ef, uint64_t tab, uint64_t tabsz,
-		uint64_t off, char **out)
+elf_read_string(struct elf_file *ef, uint64_t tab, uint64_t tabsz, uint64_t off,
+		char **out)
 {
     uint64_t avail;
     size_t window = ELF_STRING_WINDOW;
@@ -580,8 +596,8 @@ elf_read_strings(struct elf_file *ef, const unsigned char *dyn,
     int err;
 
     /* Without names to look up, the string table may be absent. */
-    if (di->nneeded == 0 && !di->soname.set && !di->runpath.set
-	&& !di->rpath.set)
+    if (di->nneeded == 0 && !di->soname.set && !di->runpath.set &&
+	!di->rpath.set)
 	return (0);
 
     /* Find the string table in the file; it must lie there whole. */
@@ -591,12 +607,12 @@ elf_read_strings(struct elf_file *ef, const unsigned char *dyn,
 	return (err);
 
     /* The single names. */
-    if ((err = elf_tag_string(ef, tab, tabsz, &di->soname,
-			      &info->soname)) < 0
-	|| (err = elf_tag_string(ef, tab, tabsz, &di->runpath,
-				 &info->runpath)) < 0
-	|| (err = elf_tag_string(ef, tab, tabsz, &di->rpath,
-				 &info->rpath)) < 0)
+    err = elf_tag_string(ef, tab, tabsz, &di->soname, &info->soname);
+    if (err == 0)
+	err = elf_tag_string(ef, tab, tabsz, &di->runpath, &info->runpath);
+    if (err == 0)
+	err = elf_tag_string(ef, tab, tabsz, &di->rpath, &info->rpath);
+    if (err < 0)
 	return (err);
 
     /*
@@ -635,8 +651,9 @@ elf_read_dynamic(struct elf_file *ef, struct elf_info *info)
      * fine if its DT_NULL comes early, since nothing after DT_NULL
      * counts; otherwise it is refused as too big.
      */
-    len = ef->dynamic.filesz < ELF_MAX_DYNAMIC ?
-	ef->dynamic.filesz : ELF_MAX_DYNAMIC;
+    len = ELF_MAX_DYNAMIC;
+    if (ef->dynamic.filesz < len)
+	len = ef->dynamic.filesz;
     if (len < ef->lay->dyn_size)
 	return (-ENOEXEC);
     if ((dyn = malloc(len)) == NULL)
@@ -674,8 +691,7 @@ elf_parse(const struct elf_reader *rd, struct elf_info *info)
 	goto out;
 
     /* The segments: all checked, the two we read noted. */
-    if ((err = elf_read_phdrs(&ef)) < 0
-	|| (err = elf_scan_phdrs(&ef)) < 0)
+    if ((err = elf_read_phdrs(&ef)) < 0 || (err = elf_scan_phdrs(&ef)) < 0)
 	goto out;
 
     /* The interpreter, which executables and glibc's libc.so name. */
@@ -697,12 +713,12 @@ out:
 static int
 elf_pread(void *ctx, void *buf, size_t len, uint64_t off)
 {
-    int fd = *(int *) ctx;
+    int fd = *(int *)ctx;
     char *cp = buf;
     ssize_t n;
 
     while (len > 0) {
-	if ((n = pread(fd, cp, len, (off_t) off)) < 0) {
+	if ((n = pread(fd, cp, len, (off_t)off)) < 0) {
 	    if (errno == EINTR)
 		continue;
 	    return (-errno);
@@ -738,7 +754,7 @@ elf_read_fd(int fd, struct elf_info *info)
 	return (-ENOEXEC);
     rd.read = elf_pread;
     rd.ctx = &fd;
-    rd.size = (uint64_t) st.st_size;
+    rd.size = (uint64_t)st.st_size;
     return (elf_parse(&rd, info));
 }
 
@@ -746,7 +762,7 @@ elf_read_fd(int fd, struct elf_info *info)
 static int
 elf_memread(void *ctx, void *buf, size_t len, uint64_t off)
 {
-    memcpy(buf, (const unsigned char *) ctx + off, len);
+    memcpy(buf, (const unsigned char *)ctx + off, len);
     return (0);
 }
 
@@ -757,7 +773,7 @@ elf_read_mem(const void *buf, size_t len, struct elf_info *info)
     struct elf_reader rd;
 
     rd.read = elf_memread;
-    rd.ctx = (void *) buf;
+    rd.ctx = (void *)buf;
     rd.size = len;
     return (elf_parse(&rd, info));
 }
