@@ -368,7 +368,9 @@ plan_object(struct planner *pl, const char *found, const char *why,
     ret = plan_read_elf(pl, file, &ei);
     if (ret < 0) {
 	msg_warn("%s: cannot read ELF headers: %s", file,
-		 ret == -ENOEXEC ? "not a valid ELF object" : strerror(-ret));
+		 ret == -ENOEXEC ? "not a valid ELF object"
+		 : ret == -E2BIG ? "more DT_NEEDED entries than accepted"
+		 : strerror(-ret));
 	free(file);
 	return;
     }
