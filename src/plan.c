@@ -499,8 +499,10 @@ plan_dirlinks(struct planner *pl, const struct root_links *links)
 	    struct item *it = plan_add(pl->plan, ITEM_LINK, lpath,
 				       "directory link, as on the host");
 
-	    if (it)
+	    if (it) {
 		it->target = xstrdup(links->v[i].target);
+		it->dirlink = 1;
+	    }
 	}
     }
 }

@@ -30,6 +30,7 @@ struct item {
     char *target;        /* LINK: link text */
     mode_t mode;         /* FILE and DIR */
     enum item_xform xform;
+    int dirlink;         /* LINK: a directory link repeated from the host */
     char *why;           /* why it is wanted */
 };
 

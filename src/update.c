@@ -333,6 +333,19 @@ update_decide(struct pfc *p, const struct item *it,
 	    && ((me->kind == 'f' && ev->have_type == S_IFREG)
 		|| (me->kind == 'l' && ev->have_type == S_IFLNK)))
 	    return (OP_UPDATE);
+
+	/*
+	 * Jails filled by the classic scripts often have a real lib64
+	 * directory where the host has a link.  Libraries are still found
+	 * through the canonical spelling, which is a real directory too;
+	 * the old directory is the administrator's to remove.
+	 */
+	if (it->dirlink && ev->have_type == S_IFDIR) {
+	    msg_warn("%s/%s: a directory where the host has a link to %s; "
+		     "leaving it (remove it to have it replaced)",
+		     p->jail_path, it->path, it->target);
+	    return (OP_NONE);
+	}
 	*why = ev->have_type == S_IFLNK ? "symbolic link in the way"
 	    : ev->have_type == S_IFDIR ? "directory in the way"
 	    : ev->have_type == S_IFIFO ? "FIFO in the way"
