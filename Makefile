@@ -106,6 +106,7 @@ unit-valgrind: $(BUILD)/tests/check_all $(PROG) $(PLUGIN)
 	CK_FORK=no PFC_PROG=$(abspath $(PROG)) PFC_PLUGIN=$(abspath $(PLUGIN)) \
 	    PFC_TESTS=$(abspath tests) valgrind -q --leak-check=full \
 	    --errors-for-leak-kinds=definite --error-exitcode=1 \
+	    --suppressions=tests/rpmdb/valgrind.supp \
 	    $(BUILD)/tests/check_all
 
 demo: deps

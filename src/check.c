@@ -251,8 +251,7 @@ cmd_status(struct pfc *p)
     have_jail = (p->jail.fd >= 0);
     printf("library layout: %s; labels: %s\n", p->lp.layout,
 	   label_active() ? "on" : "off");
-    if (p->opt.root && (db = rpmdb_open(p->opt.root)) == NULL)
-	msg_info("no rpm database: packages not shown");
+    db = rpmdb_open(p->opt.root);
     for (i = 0; i < p->plan.n; i++) {
 	const struct item *it = &p->plan.v[i];
 	const char *state = have_jail ? status_state(p, it) : "missing";
