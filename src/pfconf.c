@@ -15,7 +15,9 @@
  *	pfconf_raw() returns the value as written, or NULL.  pfconf_expand()
  *	returns a new string with $name, ${name} and $(name) replaced by the
  *	expanded value of that setting (empty when unset), and the forms
- *	${name?text} and ${name:text} handled; DFLT stands for an unset NAME.
+ *	${name?text} and ${name:text} handled, also with nested references
+ *	in TEXT and with Postfix 3's ${name?{text}}, ${name:{text}} and
+ *	${name?{text1}:{text2}}; DFLT stands for an unset NAME.
  *	pfconf_bool() reads yes/no/true/false/1/0.
  *
  *	The tool's own configuration, postfix-chroot.conf, uses the same
@@ -25,11 +27,16 @@
  *	"line N: ..." in ERR for a line that is not a setting.
  * SECURITY
  *	main.cf is root-owned, but the reader is still bounded: at most
- *	PFCONF_MAX_SIZE bytes and an expansion depth of 20, so a loop such as
- *	"a = $b, b = $a" ends.
+ *	PFCONF_MAX_SIZE bytes read, an expansion depth of 20, so a loop such
+ *	as "a = $b, b = $a" ends, and per pfconf_expand() at most
+ *	PFCONF_MAX_REFS references expanded and PFCONF_MAX_SIZE bytes made,
+ *	so that values naming each other many times over cannot take
+ *	unbounded time or memory.
  * BUGS
  *	Postfix's built-in defaults are known here only for the few
- *	settings the tool uses; callers pass them as DFLT.
+ *	settings the tool uses; callers pass them as DFLT.  An expansion
+ *	that reaches a limit is cut short, where Postfix would report an
+ *	error.  The relational forms ${{$a} == {b}?...} are not supported.
  */
 
 #include <ctype.h>
@@ -44,6 +51,7 @@
 #include "util.h"
 
 #define PFCONF_MAX_DEPTH 20
+#define PFCONF_MAX_REFS 100000
 
 /* pfconf_set - record NAME=VALUE, replacing an earlier value */
 static void
@@ -181,95 +189,161 @@ pfconf_raw(const struct pfconf *cf, const char *name)
     return (NULL);
 }
 
-struct sbuf {
+/*
+ * The state of one pfconf_expand(): the text made so far and what is left
+ * of the budget.  A value may name others many times over ("a = $b$b$b",
+ * "b = $c$c$c", ...), so depth alone does not bound the work: the number
+ * of references expanded and the length of the result are bounded too.
+ */
+struct pfconf_exp {
+    const struct pfconf *cf;
     char *s;
     size_t len, cap;
+    size_t refs;	/* references expanded so far */
+    int full;		/* a limit was reached; stop expanding */
 };
 
-/* sbuf_put - append N bytes */
+/* pfconf_put - append N bytes, up to PFCONF_MAX_SIZE in all */
 static void
-sbuf_put(struct sbuf *b, const char *s, size_t n)
+pfconf_put(struct pfconf_exp *x, const char *s, size_t n)
 {
-    if (b->len + n + 1 > b->cap) {
-	b->cap = (b->len + n + 1) * 2;
-	b->s = xrealloc(b->s, b->cap);
+    if (x->full)
+	return;
+    if (x->len + n > PFCONF_MAX_SIZE) {
+	n = PFCONF_MAX_SIZE - x->len;
+	x->full = 1;
     }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = 0;
+    if (x->len + n + 1 > x->cap) {
+	x->cap = (x->len + n + 1) * 2;
+	x->s = xrealloc(x->s, x->cap);
+    }
+    memcpy(x->s + x->len, s, n);
+    x->len += n;
+    x->s[x->len] = 0;
 }
 
-static void pfconf_expand_into(const struct pfconf *, const char *,
-			       struct sbuf *, int);
+/* pfconf_close - the bracket that closes the one at P, or NULL */
+static const char *
+pfconf_close(const char *p)
+{
+    char open = *p, close = (open == '{') ? '}' : ')';
+    size_t level = 0;
+
+    /* Count nesting, so that ${a?${b}} ends at the last brace. */
+    for (; *p; p++) {
+	if (*p == open)
+	    level++;
+	else if (*p == close && --level == 0)
+	    return (p);
+    }
+    return (NULL);
+}
+
+static void pfconf_expand_into(struct pfconf_exp *, const char *, size_t,
+			       int);
+
+/* pfconf_expand_text - the TEXT of ${name?TEXT} or ${name:TEXT} */
+static void
+pfconf_expand_text(struct pfconf_exp *x, int op, int set, const char *t,
+		   size_t tlen, int depth)
+{
+    const char *e;
+
+    /*
+     * Postfix 3.0 and later also accept ${name?{TEXT}}, ${name:{TEXT}}
+     * and ${name?{TEXT1}:{TEXT2}}; the braces are not part of the text.
+     */
+    if (tlen > 0 && t[0] == '{' && (e = pfconf_close(t)) != NULL
+	&& e < t + tlen) {
+	const char *rest = e + 1, *end = t + tlen;
+
+	if (rest == end) {
+	    if ((op == '?') == (set != 0))
+		pfconf_expand_into(x, t + 1, (size_t)(e - t - 1), depth + 1);
+	    return;
+	}
+	if (op == '?' && rest[0] == ':' && rest + 1 < end && rest[1] == '{'
+	    && pfconf_close(rest + 1) == end - 1) {
+	    if (set)
+		pfconf_expand_into(x, t + 1, (size_t)(e - t - 1), depth + 1);
+	    else
+		pfconf_expand_into(x, rest + 2, (size_t)(end - rest - 3),
+				   depth + 1);
+	    return;
+	}
+    }
+    if ((op == '?') == (set != 0))
+	pfconf_expand_into(x, t, tlen, depth + 1);
+}
 
 /* pfconf_expand_ref - expand one $name reference */
 static void
-pfconf_expand_ref(const struct pfconf *cf, const char *name, size_t nlen,
-		  int op, const char *text, size_t tlen, struct sbuf *out,
-		  int depth)
+pfconf_expand_ref(struct pfconf_exp *x, const char *name, size_t nlen,
+		  int op, const char *text, size_t tlen, int depth)
 {
-    char *n = xstrndup(name, nlen);
-    const char *v = pfconf_raw(cf, n);
-    int set = (v != NULL && *v != 0);
+    char *n;
+    const char *v;
+    int set;
 
+    if (++x->refs > PFCONF_MAX_REFS) {
+	x->full = 1;
+	return;
+    }
+    n = xstrndup(name, nlen);
+    v = pfconf_raw(x->cf, n);
+    set = (v != NULL && *v != 0);
     free(n);
     if (op == '?' || op == ':') {
-	if ((op == '?') == (set != 0)) {
-	    char *t = xstrndup(text, tlen);
-
-	    pfconf_expand_into(cf, t, out, depth + 1);
-	    free(t);
-	}
+	pfconf_expand_text(x, op, set, text, tlen, depth);
 	return;
     }
     if (v)
-	pfconf_expand_into(cf, v, out, depth + 1);
+	pfconf_expand_into(x, v, strlen(v), depth + 1);
 }
 
-/* pfconf_expand_into - expand the value V into OUT */
+/* pfconf_expand_into - expand LEN bytes of the value V */
 static void
-pfconf_expand_into(const struct pfconf *cf, const char *v, struct sbuf *out,
+pfconf_expand_into(struct pfconf_exp *x, const char *v, size_t len,
 		   int depth)
 {
-    const char *p = v;
+    const char *p = v, *end = v + len;
 
     if (depth > PFCONF_MAX_DEPTH)
 	return;
-    while (*p) {
-	const char *d = strchr(p, '$');
+    while (p < end && !x->full) {
+	const char *d = memchr(p, '$', (size_t)(end - p));
 
 	if (d == NULL) {
-	    sbuf_put(out, p, strlen(p));
+	    pfconf_put(x, p, (size_t)(end - p));
 	    break;
 	}
-	sbuf_put(out, p, (size_t)(d - p));
+	pfconf_put(x, p, (size_t)(d - p));
 	p = d + 1;
-	if (*p == '{' || *p == '(') {
-	    char close = (*p == '{') ? '}' : ')';
-	    const char *e = strchr(p, close), *ns = p + 1, *ne = ns;
+	if (p < end && (*p == '{' || *p == '(')) {
+	    const char *e = pfconf_close(p), *ns = p + 1, *ne = ns;
 
-	    if (e == NULL) {
-		sbuf_put(out, d, strlen(d));
+	    /* An unterminated reference is kept as written. */
+	    if (e == NULL || e >= end) {
+		pfconf_put(x, d, (size_t)(end - d));
 		break;
 	    }
 	    while (ne < e && (isalnum((unsigned char)*ne) || *ne == '_'))
 		ne++;
-	    pfconf_expand_ref(cf, ns, (size_t)(ne - ns), ne < e ? *ne : 0,
-			      ne + 1, ne < e ? (size_t)(e - ne - 1) : 0, out,
+	    pfconf_expand_ref(x, ns, (size_t)(ne - ns), ne < e ? *ne : 0,
+			      ne + 1, ne < e ? (size_t)(e - ne - 1) : 0,
 			      depth);
 	    p = e + 1;
-	} else if (isalnum((unsigned char)*p) || *p == '_') {
+	} else if (p < end && (isalnum((unsigned char)*p) || *p == '_')) {
 	    const char *ns = p;
 
-	    while (isalnum((unsigned char)*p) || *p == '_')
+	    while (p < end && (isalnum((unsigned char)*p) || *p == '_'))
 		p++;
-	    pfconf_expand_ref(cf, ns, (size_t)(p - ns), 0, NULL, 0, out,
-			      depth);
-	} else if (*p == '$') {
-	    sbuf_put(out, "$", 1);
+	    pfconf_expand_ref(x, ns, (size_t)(p - ns), 0, NULL, 0, depth);
+	} else if (p < end && *p == '$') {
+	    pfconf_put(x, "$", 1);
 	    p++;
 	} else {
-	    sbuf_put(out, "$", 1);
+	    pfconf_put(x, "$", 1);
 	}
     }
 }
@@ -279,15 +353,16 @@ char *
 pfconf_expand(const struct pfconf *cf, const char *name, const char *dflt)
 {
     const char *v = pfconf_raw(cf, name);
-    struct sbuf out = {0};
+    struct pfconf_exp x = {0};
 
     if (v == NULL)
 	v = dflt;
     if (v == NULL)
 	return (NULL);
-    sbuf_put(&out, "", 0);
-    pfconf_expand_into(cf, v, &out, 0);
-    return (out.s);
+    x.cf = cf;
+    pfconf_put(&x, "", 0);
+    pfconf_expand_into(&x, v, strlen(v), 0);
+    return (x.s);
 }
 
 /* pfconf_bool - boolean setting NAME, DFLT when unset or unclear */
