@@ -142,10 +142,16 @@ root_resolve(int rootfd, const char *path, int follow_last, char **canon,
 	target[tl] = 0;
 	if (links && rest[0] != 0)
 	    root_links_add(links, out, target);
-	if ((size_t)tl + strlen(rest) + 2 >= sizeof(tmp))
+	if ((size_t)tl + strlen(rest) + 1 >= sizeof(tmp))
 	    return (-ENAMETOOLONG);
+
+	/*
+	 * REST is empty or starts with its '/'.  Nothing is put between, so
+	 * that the last link of a chain stays the last component: a slash
+	 * added here would make every further link of the chain look like a
+	 * directory link crossed on the way.
+	 */
 	strcpy(tmp, target);
-	strcat(tmp, "/");
 	strcat(tmp, rest);
 	strcpy(rest, tmp);
 	if (target[0] == '/')
