@@ -36,7 +36,8 @@
  * DIAGNOSTICS
  *	0 on success.  -ENOEXEC when the data is not ELF or is malformed:
  *	truncated, a header or segment outside the file or overlapping the
- *	headers, an unexpected program header size, a repeated PT_DYNAMIC,
+ *	headers, a string table overlapping the headers or the dynamic
+ *	section, an unexpected program header size, a repeated PT_DYNAMIC,
  *	PT_INTERP or dynamic tag, DT_STRTAB outside every PT_LOAD, a string
  *	outside the string table or not NUL-terminated inside it, an empty
  *	DT_NEEDED name, a dynamic section without DT_NULL.  -E2BIG when a
@@ -243,8 +244,6 @@ elf_fetch(const struct elf_file *ef, void *buf, size_t len, uint64_t off)
 {
     if (!elf_in_file(ef, off, len))
 	return (-ENOEXEC);
-    if (len == 0)
-	return (0);
     return (ef->rd->read(ef->rd->ctx, buf, len, off));
 }
 
@@ -591,6 +590,7 @@ elf_read_strings(struct elf_file *ef, const unsigned char *dyn,
     const unsigned char *p;
     size_t w = ef->lay->word;
     uint64_t tabsz = di->strsz.val;
+    struct elf_seg strtab = {0};
     uint64_t tab;
     size_t i;
     int err;
@@ -600,11 +600,21 @@ elf_read_strings(struct elf_file *ef, const unsigned char *dyn,
 	!di->rpath.set)
 	return (0);
 
-    /* Find the string table in the file; it must lie there whole. */
+    /*
+     * Find the string table in the file; it must lie there whole, and
+     * apart from the headers and the dynamic section, whose bytes would
+     * otherwise double as names.
+     */
     if (!di->strtab.set || !di->strsz.set)
 	return (-ENOEXEC);
     if ((err = elf_map_vaddr(ef, di->strtab.val, tabsz, &tab)) < 0)
 	return (err);
+    strtab.offset = tab;
+    strtab.filesz = tabsz;
+    if ((err = elf_check_seg(ef, &strtab, true)) < 0)
+	return (err);
+    if (elf_overlaps(tab, tabsz, ef->dynamic.offset, ef->dynamic.filesz))
+	return (-ENOEXEC);
 
     /* The single names. */
     err = elf_tag_string(ef, tab, tabsz, &di->soname, &info->soname);
