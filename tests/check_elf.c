@@ -341,23 +341,30 @@ put_ph(struct img *im, size_t idx, const char *field, uint64_t val)
 	strcmp(field, "type") == 0 ? 4 : im->word);
 }
 
+/* dyn_get - tag (FIELD 0) or value (FIELD 1) of dynamic entry IDX */
+static uint64_t
+dyn_get(const struct img *im, size_t idx, size_t field)
+{
+    const unsigned char *p =
+	im->buf + im->dyn + idx * im->dynsize + field * im->word;
+    uint64_t val = 0;
+    size_t j;
+
+    for (j = 0; j < im->word; j++)
+	val |= (uint64_t)p[im->data == ELF_DATA_LSB ? j : im->word - 1 - j]
+	       << (8 * j);
+    return (val);
+}
+
 /* dyn_find - index of the first dynamic entry with TAG */
 static size_t
 dyn_find(const struct img *im, uint64_t tag)
 {
     size_t i;
-    size_t j;
-    uint64_t got;
 
-    for (i = 0; i < im->ndyn; i++) {
-	const unsigned char *p = im->buf + im->dyn + i * im->dynsize;
-
-	for (got = 0, j = 0; j < im->word; j++)
-	    got |= (uint64_t)p[im->data == ELF_DATA_LSB ? j : im->word - 1 - j]
-		   << (8 * j);
-	if (got == tag)
+    for (i = 0; i < im->ndyn; i++)
+	if (dyn_get(im, i, 0) == tag)
 	    return (i);
-    }
     ck_abort_msg("dyn_find: got no tag %ju, want one", (uintmax_t)tag);
     return (0);
 }
@@ -796,6 +803,13 @@ interp_empty(struct img *im)
     im->buf[im->interp] = 0;
 }
 
+/* interp_one_byte - PT_INTERP too short to hold a name */
+static void
+interp_one_byte(struct img *im)
+{
+    put_ph(im, 2, "filesz", 1);
+}
+
 /* interp_past_end - PT_INTERP after the end of the file */
 static void
 interp_past_end(struct img *im)
@@ -815,6 +829,57 @@ static void
 strtab_in_bss(struct img *im)
 {
     put_ph(im, 0, "filesz", im->strtab + 4);
+}
+
+/* rebase_strtab - let the string table start at file offset START */
+static void
+rebase_strtab(struct img *im, size_t start)
+{
+    static const uint64_t named[] = {DT_NEEDED_, DT_SONAME_, DT_RUNPATH_,
+				     DT_RPATH_};
+    uint64_t shift = im->strtab - start;
+    size_t i;
+    size_t k;
+
+    /*
+     * Every name keeps its bytes; only the table grows to the front, so
+     * that a case built on it is wrong in nothing but where it starts.
+     */
+    for (i = 0; i < im->ndyn; i++)
+	for (k = 0; k < sizeof(named) / sizeof(named[0]); k++)
+	    if (dyn_get(im, i, 0) == named[k])
+		put_dyn(im, i, named[k], dyn_get(im, i, 1) + shift);
+    put_dyn(im, dyn_find(im, DT_STRTAB_), DT_STRTAB_, im->base + start);
+    put_dyn(im, dyn_find(im, DT_STRSZ_), DT_STRSZ_, im->strsz + shift);
+}
+
+/* strtab_over_ehdr - the string table starts with the ELF header */
+static void
+strtab_over_ehdr(struct img *im)
+{
+    rebase_strtab(im, 0);
+}
+
+/* strtab_over_phdrs - the string table starts in the program headers */
+static void
+strtab_over_phdrs(struct img *im)
+{
+    rebase_strtab(im, im->phoff + im->phsize);
+}
+
+/* strtab_at_interp - the table starts at the interpreter name: fine */
+static void
+strtab_at_interp(struct img *im)
+{
+    rebase_strtab(im, im->interp);
+}
+
+/* strtab_over_dynamic - the string table runs into the dynamic section */
+static void
+strtab_over_dynamic(struct img *im)
+{
+    put_dyn(im, dyn_find(im, DT_STRSZ_), DT_STRSZ_,
+	    im->dyn - im->strtab + im->dynsize);
 }
 
 /* strsz_past_load - the table runs past the end of PT_LOAD */
@@ -940,6 +1005,21 @@ garbage_after_null(struct img *im)
     put_dyn(im, null - 3, DT_STRSZ_, im->strsz);
 }
 
+/* no_names - no name in the dynamic section: no table needed */
+static void
+no_names(struct img *im)
+{
+    static const uint64_t gone[] = {DT_NEEDED_, DT_SONAME_, DT_RUNPATH_,
+				    DT_RPATH_,  DT_STRTAB_, DT_STRSZ_};
+    size_t i;
+    size_t k;
+
+    for (i = 0; i < im->ndyn; i++)
+	for (k = 0; k < sizeof(gone) / sizeof(gone[0]); k++)
+	    if (dyn_get(im, i, 0) == gone[k])
+		put_dyn(im, i, DT_DEBUG_, 0);
+}
+
 /* odd_phdr - an unknown segment type with nonsense offsets is ignored */
 static void
 odd_phdr(struct img *im)
@@ -984,9 +1064,14 @@ static const struct hostile hostile[] = {
     {"PT_INTERP twice", interp_twice, -ENOEXEC},
     {"PT_INTERP not terminated", interp_unterminated, -ENOEXEC},
     {"PT_INTERP empty", interp_empty, -ENOEXEC},
+    {"PT_INTERP of one byte", interp_one_byte, -ENOEXEC},
     {"PT_INTERP outside file", interp_past_end, -ENOEXEC},
     {"DT_STRTAB in no PT_LOAD", strtab_unmapped, -ENOEXEC},
     {"DT_STRTAB past PT_LOAD file size", strtab_in_bss, -ENOEXEC},
+    {"DT_STRTAB over ELF header", strtab_over_ehdr, -ENOEXEC},
+    {"DT_STRTAB over program headers", strtab_over_phdrs, -ENOEXEC},
+    {"DT_STRTAB over PT_DYNAMIC", strtab_over_dynamic, -ENOEXEC},
+    {"DT_STRTAB at PT_INTERP", strtab_at_interp, 0},
     {"DT_STRSZ past PT_LOAD", strsz_past_load, -ENOEXEC},
     {"DT_STRSZ wraps", strsz_wraps, -ENOEXEC},
     {"DT_NEEDED past DT_STRSZ", needed_past_strsz, -ENOEXEC},
@@ -1003,6 +1088,7 @@ static const struct hostile hostile[] = {
     {"no DT_NULL", no_dt_null, -ENOEXEC},
     {"DT_NULL cut in half", dyn_partial_entry, -ENOEXEC},
     {"garbage after DT_NULL", garbage_after_null, 0},
+    {"no names and no string table", no_names, 0},
     {"unknown segment with bad offsets", odd_phdr, 0},
     {"DT_STRTAB in second PT_LOAD", strtab_in_second_load, 0},
 };
@@ -1096,10 +1182,19 @@ START_TEST(test_string_limits)
     check_err("runpath of ELF_MAX_STRING + 1 bytes", err, -E2BIG);
     img_free(&im);
 
+    /* An interpreter name longer than a string may be. */
+    opt.runpath = NULL;
+    opt.slack_dyn = ELF_MAX_STRING / 8;
+    img_build(&im, ELF_CLASS32, ELF_DATA_MSB, &opt);
+    put_ph(&im, 2, "filesz", ELF_MAX_STRING + 2);
+    err = read_both("too long interp", &im, im.len, &info);
+    check_err("PT_INTERP of ELF_MAX_STRING + 2 bytes", err, -E2BIG);
+    img_free(&im);
+    opt.slack_dyn = 0;
+
     /* A thousand names of 2 KB pass each limit but not the total. */
     memset(longest, 'n', 2048);
     longest[2048] = 0;
-    opt.runpath = NULL;
     opt.first = longest;
     opt.extra_needed = 1000;
     img_build(&im, ELF_CLASS64, ELF_DATA_LSB, &opt);
@@ -1207,6 +1302,14 @@ START_TEST(test_not_elf)
     check_err("directory", read_path(dir, &info), -EISDIR);
     check_err("/dev/null", read_path("/dev/null", &info), -ENOEXEC);
     check_err("closed fd", elf_read_fd(-1, &info), -EBADF);
+
+    /* fstat() works on a write-only descriptor, pread() does not. */
+    snprintf(path, sizeof(path), "%s/text", dir);
+    fd = open(path, O_WRONLY | O_CLOEXEC);
+    ck_assert_msg(fd >= 0, "open %s: got %s", path, strerror(errno));
+    check_err("write-only fd", elf_read_fd(fd, &info), -EBADF);
+    check_empty("write-only fd", &info);
+    close(fd);
     check_err("empty buffer", elf_read_mem("", 0, &info), -ENOEXEC);
 
     /* A FIFO would block a reader that trusted read() to end. */
