@@ -46,7 +46,7 @@ srpm: rpm-sources
 
 rpmlint: rpm-sources
 	$(RPMBUILD) $(RPMBUILD_FLAGS) -ba $(RPM_SPEC)
-	$(RPMLINT) $(RPM_SPEC) $(RPM_TOP)/SRPMS/*.src.rpm \
+	$(RPMLINT) -c rpm/rpmlint.toml $(RPM_TOP)/SRPMS/*.src.rpm \
 	    $(RPM_TOP)/RPMS/*/postfix-chroot-$(VERSION)-*.rpm
 
 rpm-test: rpm
