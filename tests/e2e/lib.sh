@@ -13,7 +13,9 @@
 #     e2e_ns_setup            mounts that only the namespace sees
 #     e2e_instance_create     config, queue and log of the instance
 #     e2e_instance_start / e2e_instance_stop
-#   e2e_outer_cleanup         kill what is left of our own instance
+#   e2e_outer_cleanup         kill what is left of our own instance, remove
+#                             E2E_TMP (kept for a post-mortem if E2E_KEEP
+#                             is set)
 #
 # Why a network namespace as well as a mount namespace: inside it only
 # the loopback interface exists, so no lookup the instance or the tool
@@ -141,6 +143,10 @@ e2e_outer_cleanup() {
 		[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$E2E_CLIENT" ] &&
 		    kill "$pid" 2>/dev/null
 	done
+	if [ -n "${E2E_KEEP:-}" ]; then
+		echo "# E2E_KEEP set: kept $E2E_TMP" >&2
+		return 0
+	fi
 	case $E2E_TMP in
 	/tmp/pfc-e2e.*) rm -rf "$E2E_TMP" ;;
 	esac
