@@ -12,8 +12,9 @@
  *	others cannot write.
  *
  *	manifest_name() turns a jail path into a file name: the path without
- *	its leading slash, '/' written as '-' and '-' and '\' as \x2d and
- *	\x5c, plus SUFFIX (".manifest", ".lock").
+ *	its leading slash, doubled slashes, "." and ".." components (so that
+ *	every spelling of one jail gives one name), '/' written as '-' and
+ *	'-' and '\' as \x2d and \x5c, plus SUFFIX (".manifest", ".lock").
  *
  *	manifest_load() reads a manifest: a header line, then "KIND PATH" per
  *	line, KIND one of f, l, d.  A missing manifest is an empty one.
@@ -70,13 +71,50 @@ state_open(const char *dir, int create, int *fdp)
     return (0);
 }
 
+/* manifest_canon - JAIL without empty, "." and ".." components */
+static char *
+manifest_canon(const char *jail)
+{
+    char *out = xmalloc(strlen(jail) + 2);
+    const char *p = jail;
+    size_t olen = 0, n;
+
+    /*
+     * "/srv/jail/", "/srv//jail" and "/srv/x/../jail" name one jail and
+     * must share one record and one lock, or two runs on that jail would
+     * not exclude each other.  ".." is taken lexically: jail_open()
+     * refuses a jail path with a symbolic link in it, so no component
+     * here can be a link that ".." would climb out of differently.
+     */
+    for (;;) {
+	while (*p == '/')
+	    p++;
+	if ((n = strcspn(p, "/")) == 0)
+	    break;
+	if (n == 2 && p[0] == '.' && p[1] == '.') {
+	    while (olen > 0 && out[olen - 1] != '/')
+		olen--;
+	    if (olen > 0)
+		olen--;
+	} else if (n != 1 || p[0] != '.') {
+	    out[olen++] = '/';
+	    memcpy(out + olen, p, n);
+	    olen += n;
+	}
+	p += n;
+    }
+    out[olen] = 0;
+    return (out);
+}
+
 /* manifest_name - file name for the record of jail JAIL */
 char *
 manifest_name(const char *jail, const char *suffix)
 {
-    size_t len = strlen(jail);
+    char *canon = manifest_canon(jail);
+    size_t len = strlen(canon);
     char *out = xmalloc(4 * len + strlen(suffix) + 2), *o = out;
-    const char *p = jail;
+    const char *p = canon;
 
     while (*p == '/')
 	p++;
@@ -91,6 +129,7 @@ manifest_name(const char *jail, const char *suffix)
 	    *o++ = *p;
     }
     strcpy(o, suffix);
+    free(canon);
     return (out);
 }
 
