@@ -68,8 +68,7 @@ $(foreach n,$(FUZZ_NAMES),$(eval $(call fuzz_target_rule,$(n))))
 
 # fuzz_run SECONDS: run every target that long, say how many inputs each
 # tried, show the sanitizer report of each that failed, and fail if any
-# did.
-# libFuzzer exits non-zero on a crash, a sanitizer report, a leak, a
+# did.  libFuzzer exits non-zero on a crash, a sanitizer report, a leak, a
 # timeout or running out of memory.
 define fuzz_run
 @fail=0; for n in $(FUZZ_NAMES); do \
