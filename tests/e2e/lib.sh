@@ -65,7 +65,7 @@ e2e_paths() {
 	E2E_LOG=$E2E_LOGDIR/maillog
 	E2E_NS=$E2E_TMP/ns
 }
-e2e_paths
+[ -z "${E2E_TMP:-}" ] || e2e_paths
 
 # e2e_say - one line of progress on stdout
 e2e_say() {
@@ -152,6 +152,49 @@ e2e_outer_cleanup() {
 	esac
 }
 
+# e2e_outside SCRIPT ARGS - the outer part of SCRIPT: check what it
+# needs, make E2E_TMP, run SCRIPT ARGS again inside new namespaces (with
+# E2E_INSIDE=1) and clean up after it; exits with its status
+#
+# The inner part runs in the background so that a signal to this shell
+# is handled at once (a shell defers traps while it waits for a
+# foreground command) and passed on.  setsid makes it a process group of
+# its own, which a signal reaches at once, all of it and nothing else.
+# After a signal the inner part has 10 seconds to stop the instance
+# itself (a shell may lose a trap that arrives during a command
+# substitution); then its group is killed, and e2e_outer_cleanup stops
+# the instance by the pid in its pid file.
+e2e_outside() {
+	e2e_outer_preflight
+	e2e_make_tmp
+	trap 'e2e_outer_cleanup' EXIT
+	# shellcheck disable=SC2086
+	E2E_INSIDE=1 E2E_TMP=$E2E_TMP E2E_PROG=$E2E_PROG E2E_BIN=$E2E_BIN \
+	    setsid $E2E_UNSHARE sh "$@" &
+	child=$!
+	sig=
+	# (/bin/kill: dash's builtin kill cannot signal a process group)
+	trap 'sig=130; /bin/kill -s TERM -- "-$child" 2>/dev/null' INT
+	trap 'sig=143; /bin/kill -s TERM -- "-$child" 2>/dev/null' TERM
+	rc=0
+	wait "$child" || rc=$?
+	if [ -n "$sig" ] && ! e2e_wait_for 10 e2e_gone "$child"; then
+		/bin/kill -s KILL -- "-$child" 2>/dev/null
+	fi
+	while kill -0 "$child" 2>/dev/null; do
+		rc=0
+		wait "$child" || rc=$?
+	done
+	exit "${sig:-$rc}"
+}
+
+# e2e_inside_traps - inside: stop instance and clients on exit or signal
+e2e_inside_traps() {
+	trap 'e2e_inner_cleanup' EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+
 # e2e_enter_namespace SCRIPT ARGS - run SCRIPT in new mount+net namespaces
 #
 # Mount propagation is private, so no mount made inside reaches the
@@ -162,15 +205,19 @@ e2e_enter_namespace() {
 	$E2E_UNSHARE "$@"
 }
 
-# e2e_ns_setup - build the namespace's view (see the top of this file)
-e2e_ns_setup() {
+# e2e_ns_base - make sure we are in our own namespaces; bring up lo
+e2e_ns_base() {
 	# Paranoia: never mount over the machine's own directories.
 	[ "$(readlink /proc/self/ns/mnt)" != "$(readlink /proc/1/ns/mnt)" ] ||
 	    e2e_die "not in a private mount namespace"
 	[ "$(readlink /proc/self/ns/net)" != "$(readlink /proc/1/ns/net)" ] ||
 	    e2e_die "not in a private network namespace"
 	ip link set lo up || e2e_die "cannot bring up lo"
+}
 
+# e2e_ns_setup - build the namespace's view (see the top of this file)
+e2e_ns_setup() {
+	e2e_ns_base
 	E2E_LIBDIR=$(e2e_libdir)
 	mkdir -p "$E2E_NS/lib.upper" "$E2E_NS/lib.work" "$E2E_NS/etc.top"
 
@@ -445,4 +492,90 @@ e2e_log_has() {
 e2e_log_wait() {
 	e2e_wait_for "${3:-20}" e2e_log_has "$1" "$2" || return 1
 	e2e_log_since "$1" | grep -E -- "$2" | head -n 1
+}
+
+# ---------------------------------------------------------------------------
+# Clients and what the instance made of them.
+
+# e2e_inner_cleanup - stop the instance and our clients (trap on exit)
+e2e_inner_cleanup() {
+	set +e
+	trap '' INT TERM
+	exec 7>&- 8>&-
+	for f in "$E2E_TMP"/*.client.pid; do
+		[ -f "$f" ] || continue
+		pid=$(cat "$f")
+		[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$E2E_CLIENT" ] &&
+		    kill "$pid" 2>/dev/null
+		rm -f "$f"
+	done
+	e2e_instance_stop
+}
+
+# e2e_send NAME ARGS - one SMTP session from the test address; prints the
+# queue id.  The dialogue is kept in $E2E_TMP/NAME.err.
+e2e_send() {
+	name=$1
+	shift
+	"$E2E_CLIENT" -b "$E2E_ADDR" -p "$E2E_PORT" "$@" 127.0.0.1 \
+	    2>"$E2E_TMP/$name.err" | awk '$1 == "queued" { print $2 }'
+}
+
+# e2e_hold_start NAME FD ARGS - open a session and hold it after EHLO
+#
+# The client waits for a line on a FIFO that this shell keeps open as
+# file descriptor FD (7 or 8); e2e_hold_release sends the line.
+e2e_hold_start() {
+	name=$1
+	fd=$2
+	shift 2
+	rm -f "$E2E_TMP/$name.fifo"
+	mkfifo "$E2E_TMP/$name.fifo"
+	"$E2E_CLIENT" -k -b "$E2E_ADDR" -p "$E2E_PORT" "$@" 127.0.0.1 \
+	    <"$E2E_TMP/$name.fifo" >"$E2E_TMP/$name.out" \
+	    2>"$E2E_TMP/$name.err" 7>&- 8>&- &
+	echo $! >"$E2E_TMP/$name.client.pid"
+	case $fd in
+	7) exec 7>"$E2E_TMP/$name.fifo" ;;
+	8) exec 8>"$E2E_TMP/$name.fifo" ;;
+	esac
+	e2e_wait_for 20 grep -q '^held$' "$E2E_TMP/$name.out"
+}
+
+# e2e_hold_release NAME FD - let the session finish and wait for the
+# client; sets E2E_QUEUED to the queue id (empty if none).  Not to be
+# called in a subshell: only this shell can wait for the client.
+e2e_hold_release() {
+	case $2 in
+	7) echo go >&7; exec 7>&- ;;
+	8) echo go >&8; exec 8>&- ;;
+	esac
+	pid=$(cat "$E2E_TMP/$1.client.pid")
+	wait "$pid" || true
+	rm -f "$E2E_TMP/$1.client.pid" "$E2E_TMP/$1.fifo"
+	E2E_QUEUED=$(awk '$1 == "queued" { print $2 }' "$E2E_TMP/$1.out")
+}
+
+# e2e_smtpd_pid LINE - the pid in "pfc-e2e/smtpd[PID]: ..."
+e2e_smtpd_pid() {
+	printf '%s\n' "$1" | sed -n 's/.*pfc-e2e\/smtpd\[\([0-9]*\)\]:.*/\1/p'
+}
+
+# e2e_received ID - the Received header of queued message ID, on one line
+e2e_received() {
+	postcat -c "$E2E_CONF" -hq "$1" 2>/dev/null | awk '
+		/^Received:/ { r = $0; inr = 1; next }
+		inr && /^[ \t]/ { sub(/^[ \t]+/, " "); r = r $0; next }
+		inr { print r; exit }'
+}
+
+# e2e_log_connect MARK - wait for smtpd's "connect from NAME[ADDR]" after
+# MARK; sets E2E_LINE (the line), E2E_LINE_AT (when seen) and
+# E2E_CONNECT_NAME (NAME)
+e2e_log_connect() {
+	E2E_LINE=$(e2e_log_wait "$1" "pfc-e2e/smtpd\[[0-9]+\]: connect from [^ ]*\[$E2E_ADDR\]") ||
+	    { E2E_LINE=; E2E_CONNECT_NAME=; return 1; }
+	E2E_LINE_AT=$(date +%s)
+	E2E_CONNECT_NAME=$(printf '%s\n' "$E2E_LINE" |
+	    sed 's/.*: connect from \([^ ]*\)\[[^ ]*\]$/\1/')
 }

@@ -30,51 +30,18 @@
 # process it started is stopped by pid and every file it made is removed,
 # also when a step fails or the suite is interrupted.
 
+# shellcheck source=tests/e2e/lib.sh disable=SC2153,SC2034
 set -eu
-# shellcheck source=tests/e2e/lib.sh disable=SC2153
 
 here=$(cd "$(dirname "$0")" && pwd)
 
 if [ "${E2E_INSIDE:-}" != 1 ]; then
-	# ---- Outside the namespace: preflight, temporary tree, cleanup. ----
+	# Outside the namespace: preflight, temporary tree, cleanup.
 	[ $# = 2 ] || { echo "usage: run.sh PROG BINDIR" >&2; exit 64; }
 	E2E_PROG=$(readlink -f "$1")
 	E2E_BIN=$(readlink -f "$2")
-	E2E_TMP=/nonexistent
 	. "$here/lib.sh"
-	e2e_outer_preflight
-	e2e_make_tmp
-	trap 'e2e_outer_cleanup' EXIT
-
-	# The inner part runs in the background so that a signal to this
-	# shell is handled at once (a shell defers traps while it waits for
-	# a foreground command) and passed on; the inner part then stops
-	# the instance itself, and e2e_outer_cleanup catches what is left.
-	# setsid makes the inner part a process group of its own, so that a
-	# signal reaches all of it (and nothing else) at once.
-	# shellcheck disable=SC2086
-	E2E_INSIDE=1 E2E_TMP=$E2E_TMP E2E_PROG=$E2E_PROG E2E_BIN=$E2E_BIN \
-	    setsid $E2E_UNSHARE sh "$0" "$@" &
-	child=$!
-	sig=
-	# (/bin/kill: dash's builtin kill cannot signal a process group)
-	trap 'sig=130; /bin/kill -s TERM -- "-$child" 2>/dev/null' INT
-	trap 'sig=143; /bin/kill -s TERM -- "-$child" 2>/dev/null' TERM
-	rc=0
-	wait "$child" || rc=$?
-
-	# After a signal the inner part gets 10 seconds to stop the instance
-	# itself (a shell may also lose a trap that arrives during a command
-	# substitution); then its group is killed and e2e_outer_cleanup stops
-	# the instance by the pid in its pid file.
-	if [ -n "$sig" ] && ! e2e_wait_for 10 e2e_gone "$child"; then
-		/bin/kill -s KILL -- "-$child" 2>/dev/null
-	fi
-	while kill -0 "$child" 2>/dev/null; do
-		rc=0
-		wait "$child" || rc=$?
-	done
-	exit "${sig:-$rc}"
+	e2e_outside "$0" "$@"
 fi
 
 # ---- Inside the namespace. ----
@@ -89,23 +56,7 @@ E2E_FAILED=0
 E2E_PASSED=0
 E2E_NOTES=$E2E_TMP/notes
 
-# e2e_inner_cleanup - stop the instance and our clients (trap on exit)
-e2e_inner_cleanup() {
-	set +e
-	trap '' INT TERM
-	exec 7>&- 8>&-
-	for f in "$E2E_TMP"/*.client.pid; do
-		[ -f "$f" ] || continue
-		pid=$(cat "$f")
-		[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$E2E_CLIENT" ] &&
-		    kill "$pid" 2>/dev/null
-		rm -f "$f"
-	done
-	e2e_instance_stop
-}
-trap 'e2e_inner_cleanup' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+e2e_inside_traps
 
 # e2e_fail COMMAND EXPECTED GOT - explain a failed assertion, return 1
 # (on stdout, so that it stays next to its "not ok" line)
@@ -149,55 +100,6 @@ e2e_run_check() {
 	fi
 }
 
-# e2e_send NAME ARGS - one SMTP session from the test address; prints the
-# queue id.  The dialogue is kept in $E2E_TMP/NAME.err.
-e2e_send() {
-	name=$1
-	shift
-	"$E2E_CLIENT" -b "$E2E_ADDR" -p "$E2E_PORT" "$@" 127.0.0.1 \
-	    2>"$E2E_TMP/$name.err" | awk '$1 == "queued" { print $2 }'
-}
-
-# e2e_hold_start NAME FD ARGS - open a session and hold it after EHLO
-#
-# The client waits for a line on a FIFO that this shell keeps open as
-# file descriptor FD (7 or 8); e2e_hold_release sends the line.
-e2e_hold_start() {
-	name=$1
-	fd=$2
-	shift 2
-	rm -f "$E2E_TMP/$name.fifo"
-	mkfifo "$E2E_TMP/$name.fifo"
-	"$E2E_CLIENT" -k -b "$E2E_ADDR" -p "$E2E_PORT" "$@" 127.0.0.1 \
-	    <"$E2E_TMP/$name.fifo" >"$E2E_TMP/$name.out" \
-	    2>"$E2E_TMP/$name.err" 7>&- 8>&- &
-	echo $! >"$E2E_TMP/$name.client.pid"
-	case $fd in
-	7) exec 7>"$E2E_TMP/$name.fifo" ;;
-	8) exec 8>"$E2E_TMP/$name.fifo" ;;
-	esac
-	e2e_wait_for 20 grep -q '^held$' "$E2E_TMP/$name.out"
-}
-
-# e2e_hold_release NAME FD - let the session finish and wait for the
-# client; sets E2E_QUEUED to the queue id (empty if none).  Not to be
-# called in a subshell: only this shell can wait for the client.
-e2e_hold_release() {
-	case $2 in
-	7) echo go >&7; exec 7>&- ;;
-	8) echo go >&8; exec 8>&- ;;
-	esac
-	pid=$(cat "$E2E_TMP/$1.client.pid")
-	wait "$pid" || true
-	rm -f "$E2E_TMP/$1.client.pid" "$E2E_TMP/$1.fifo"
-	E2E_QUEUED=$(awk '$1 == "queued" { print $2 }' "$E2E_TMP/$1.out")
-}
-
-# e2e_smtpd_pid LINE - the pid in "pfc-e2e/smtpd[PID]: ..."
-e2e_smtpd_pid() {
-	printf '%s\n' "$1" | sed -n 's/.*pfc-e2e\/smtpd\[\([0-9]*\)\]:.*/\1/p'
-}
-
 # e2e_mapped PID FILE - "INODE PATH" of each distinct mapping of FILE
 # (a base name) in process PID
 e2e_mapped() {
@@ -210,14 +112,6 @@ e2e_mapped() {
 # e2e_inode FILE - inode number of FILE
 e2e_inode() {
 	stat -c %i "$1"
-}
-
-# e2e_received ID - the Received header of queued message ID, on one line
-e2e_received() {
-	postcat -c "$E2E_CONF" -hq "$1" 2>/dev/null | awk '
-		/^Received:/ { r = $0; inr = 1; next }
-		inr && /^[ \t]/ { sub(/^[ \t]+/, " "); r = r $0; next }
-		inr { print r; exit }'
 }
 
 # e2e_offset_of_stamp LINE NOW - the UTC offset, in seconds east and
@@ -242,17 +136,6 @@ e2e_offset_text() {
 		s = o < 0 ? "-" : "+"; if (o < 0) o = -o
 		printf "%s%02d%02d\n", s, int(o / 3600), int((o % 3600) / 60)
 	}'
-}
-
-# e2e_log_connect MARK - wait for smtpd's "connect from NAME[ADDR]" after
-# MARK; sets E2E_LINE (the line), E2E_LINE_AT (when seen) and
-# E2E_CONNECT_NAME (NAME)
-e2e_log_connect() {
-	E2E_LINE=$(e2e_log_wait "$1" "pfc-e2e/smtpd\[[0-9]+\]: connect from [^ ]*\[$E2E_ADDR\]") ||
-	    { E2E_LINE=; E2E_CONNECT_NAME=; return 1; }
-	E2E_LINE_AT=$(date +%s)
-	E2E_CONNECT_NAME=$(printf '%s\n' "$E2E_LINE" |
-	    sed 's/.*: connect from \([^ ]*\)\[[^ ]*\]$/\1/')
 }
 
 # e2e_connect_is MARK NAME - smtpd logged "connect from NAME[ADDR]" after
