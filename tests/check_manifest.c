@@ -1,0 +1,511 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * NAME
+ *	check_manifest - tests of the manifest, the lock and the state
+ *	directory
+ * SUMMARY
+ *	manifest_name(), manifest_save() and manifest_load(), manifest_lock()
+ *	and state_open(), with damaged records and planted links.
+ * DESCRIPTION
+ *	Names: a table of jail paths and the file names they give; every
+ *	spelling of one jail must give one name, or two runs on the same
+ *	jail would not share a lock.  Records: a round trip, then a table
+ *	of damaged files, each of which must be refused with -EINVAL rather
+ *	than guessed at.  The lock: a child process holds it while the test
+ *	asks.  The state directory: every unsafe kind is refused.
+ * DIAGNOSTICS
+ *	Failures say "got X, want Y".
+ * SECURITY
+ *	Test code; never installed.  Needs root: the state directory must be
+ *	root-owned, and the tests chown directories to other users.
+ */
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "manifest.h"
+#include "testutil.h"
+
+struct name_case {
+    const char *jail;
+    const char *suffix;
+    const char *want;
+};
+
+static const struct name_case name_cases[] = {
+    {"/var/spool/postfix", ".manifest", "var-spool-postfix.manifest"},
+    {"/var/spool/postfix", ".lock", "var-spool-postfix.lock"},
+    {"/var/spool/postfix-out", ".lock", "var-spool-postfix\\x2dout.lock"},
+    {"/srv/a-b/c", ".manifest", "srv-a\\x2db-c.manifest"},
+    {"/srv/a/b-c", ".manifest", "srv-a-b\\x2dc.manifest"},
+    {"/srv/a\\b", ".manifest", "srv-a\\x5cb.manifest"},
+    {"/srv/x2d", ".manifest", "srv-x2d.manifest"},
+    {"/", ".manifest", "-.manifest"},
+    {"", ".manifest", "-.manifest"},
+    {"/q", "", "q"},
+    /* Other spellings of one jail share its name, and so its lock. */
+    {"/var/spool/postfix/", ".lock", "var-spool-postfix.lock"},
+    {"//var//spool///postfix", ".lock", "var-spool-postfix.lock"},
+    {"/var/./spool/postfix/.", ".lock", "var-spool-postfix.lock"},
+    {"/var/spool/x/../postfix", ".lock", "var-spool-postfix.lock"},
+    {"/..", ".lock", "-.lock"},
+    {"///", ".lock", "-.lock"},
+};
+
+/* test_name_table - manifest_name() */
+START_TEST(test_name_table)
+{
+    const struct name_case *c = &name_cases[_i];
+    char *got = manifest_name(c->jail, c->suffix);
+
+    ck_assert_msg(strcmp(got, c->want) == 0,
+		  "name of \"%s\" + \"%s\": got \"%s\", want \"%s\"", c->jail,
+		  c->suffix, got, c->want);
+    free(got);
+}
+END_TEST
+
+/* test_name_distinct - different jails never share a name */
+START_TEST(test_name_distinct)
+{
+    static const char *const jails[] = {
+	"/a/b", "/a-b", "/a\\x2db", "/a\\b", "/a/b/c", "/a-b-c", "/a/b-c",
+	"/a-b/c", "/ab", "/a", "/a-", "/-a", NULL,
+    };
+    char *names[16];
+    int i, j;
+
+    for (i = 0; jails[i]; i++)
+	names[i] = manifest_name(jails[i], ".lock");
+    for (i = 0; jails[i]; i++)
+	for (j = 0; j < i; j++)
+	    ck_assert_msg(strcmp(names[i], names[j]) != 0,
+			  "\"%s\" and \"%s\": got one name \"%s\", want two",
+			  jails[i], jails[j], names[i]);
+    for (i = 0; jails[i]; i++)
+	free(names[i]);
+}
+END_TEST
+
+/* state_dir - a fresh root-owned 0755 state directory; its descriptor */
+static int
+state_dir(char *dir, size_t len)
+{
+    int fd, ret;
+
+    tu_need_root();
+    tu_newdir(dir, len, "state");
+    ret = state_open(dir, 0, &fd);
+    ck_assert_msg(ret == 0, "state_open %s: got %d, want 0", dir, ret);
+    return (fd);
+}
+
+/* test_round_trip - what is saved is loaded, sorted, findable */
+START_TEST(test_round_trip)
+{
+    struct manifest m = {0}, back;
+    const struct manifest_entry *e;
+    char dir[PATH_MAX], path[PATH_MAX];
+    struct stat st1, st2;
+    int sfd = state_dir(dir, sizeof(dir)), ret;
+    size_t i;
+
+    manifest_add(&m, 'f', "etc/hosts");
+    manifest_add(&m, 'd', "usr/lib64");
+    manifest_add(&m, 'l', "lib64");
+    manifest_add(&m, 'f', "usr/lib64/libnss_sss.so.2");
+    manifest_add(&m, 'f', "etc/a file with spaces");
+    manifest_add(&m, 'f', "etc/na\xc3\xafve-\\x2d");
+    manifest_add(&m, 'l', "etc/hosts");	/* replaces the kind */
+    ck_assert_msg(m.n == 6, "entries: got %zu, want 6", m.n);
+
+    ret = manifest_save(sfd, "j.manifest", &m);
+    ck_assert_msg(ret == 0, "save: got %d, want 0", ret);
+    tu_pathf(path, sizeof(path), "%s/j.manifest", dir);
+    ck_assert_int_eq(stat(path, &st1), 0);
+    ck_assert_msg(tu_count_entries(dir, ".") == 0,
+		  "temporary files after save: got %d, want 0",
+		  tu_count_entries(dir, "."));
+
+    ret = manifest_load(sfd, "j.manifest", &back);
+    ck_assert_msg(ret == 0, "load: got %d, want 0", ret);
+    ck_assert_msg(back.n == m.n, "loaded entries: got %zu, want %zu", back.n,
+		  m.n);
+    for (i = 1; i < back.n; i++)
+	ck_assert_msg(strcmp(back.v[i - 1].path, back.v[i].path) < 0,
+		      "order: got \"%s\" before \"%s\", want sorted",
+		      back.v[i - 1].path, back.v[i].path);
+    for (i = 0; i < m.n; i++) {
+	e = manifest_find(&back, m.v[i].path);
+	ck_assert_msg(e != NULL && e->kind == m.v[i].kind,
+		      "find %s: got %c, want %c", m.v[i].path,
+		      e ? e->kind : '-', m.v[i].kind);
+    }
+    ck_assert_msg(manifest_find(&back, "etc/nothing") == NULL,
+		  "find of an absent path: got an entry, want NULL");
+
+    /* A second save replaces the file by a new one (rename). */
+    ck_assert_int_eq(manifest_save(sfd, "j.manifest", &back), 0);
+    ck_assert_int_eq(stat(path, &st2), 0);
+    ck_assert_msg(st1.st_ino != st2.st_ino,
+		  "inode after a second save: got the same, want a new one");
+    ck_assert_msg((st2.st_mode & 07777) == 0644,
+		  "mode: got %o, want 644", st2.st_mode & 07777);
+    manifest_free(&back);
+    manifest_free(&m);
+    ck_assert_msg(m.n == 0 && m.v == NULL, "after free: got %zu", m.n);
+
+    /* An empty record round-trips too; a missing one loads empty. */
+    ck_assert_int_eq(manifest_save(sfd, "e.manifest", &m), 0);
+    ck_assert_int_eq(manifest_load(sfd, "e.manifest", &back), 0);
+    ck_assert_msg(back.n == 0, "empty record: got %zu entries", back.n);
+    ck_assert_msg(manifest_find(&back, "x") == NULL, "find in empty: got "
+		  "an entry");
+    ck_assert_int_eq(manifest_load(sfd, "absent.manifest", &back), 0);
+    ck_assert_msg(back.n == 0, "missing record: got %zu entries", back.n);
+    close(sfd);
+}
+END_TEST
+
+#define HDR "# postfix-chroot manifest 1\n"
+
+struct damage_case {
+    const char *name;
+    const char *text;
+    size_t len;		/* 0: strlen(text) */
+    int ret;
+    size_t n;		/* entries on success */
+};
+
+static const struct damage_case damage_cases[] = {
+    {"good", HDR "f etc/hosts\nd etc\nl lib64\n", 0, 0, 3},
+    {"blank lines", HDR "\nf etc/hosts\n\n\nd etc\n", 0, 0, 2},
+    {"no final newline", HDR "f etc/hosts", 0, 0, 1},
+    {"header only", HDR, 0, 0, 0},
+    {"missing header", "f etc/hosts\n", 0, -EINVAL, 0},
+    {"empty file", "", 0, -EINVAL, 0},
+    {"other version", "# postfix-chroot manifest 2\nf etc/hosts\n", 0,
+     -EINVAL, 0},
+    {"header without newline", "# postfix-chroot manifest 1", 0, -EINVAL,
+     0},
+    {"header with more", "# postfix-chroot manifest 10\n", 0, -EINVAL, 0},
+    {"bad kind", HDR "x etc/hosts\n", 0, -EINVAL, 0},
+    {"capital kind", HDR "F etc/hosts\n", 0, -EINVAL, 0},
+    {"no space", HDR "fetc/hosts\n", 0, -EINVAL, 0},
+    {"kind only", HDR "f\n", 0, -EINVAL, 0},
+    {"empty path", HDR "f \n", 0, -EINVAL, 0},
+    {"climbing path", HDR "f ../x\n", 0, -EINVAL, 0},
+    {"climbing in the middle", HDR "f etc/../../x\n", 0, -EINVAL, 0},
+    {"dot component", HDR "f ./etc/hosts\n", 0, -EINVAL, 0},
+    {"double slash", HDR "f etc//hosts\n", 0, -EINVAL, 0},
+    {"absolute path", HDR "f /etc/passwd\n", 0, -EINVAL, 0},
+    {"control character", HDR "f etc/ho\x01sts\n", 0, -EINVAL, 0},
+    {"carriage return", HDR "f etc/hosts\r\n", 0, -EINVAL, 0},
+    {"one bad line among good ones", HDR "f a\nf b\nf /c\nf d\n", 0,
+     -EINVAL, 0},
+    {"NUL byte", HDR "f etc/hosts\0\n", sizeof(HDR) + 12, -EINVAL, 0},
+};
+
+/* test_damaged_table - damaged records are refused, never guessed at */
+START_TEST(test_damaged_table)
+{
+    const struct damage_case *c = &damage_cases[_i];
+    char dir[PATH_MAX], path[PATH_MAX];
+    int sfd = state_dir(dir, sizeof(dir)), ret;
+    struct manifest m;
+
+    tu_pathf(path, sizeof(path), "%s/d.manifest", dir);
+    tu_write(path, c->text, c->len ? c->len : strlen(c->text));
+    ret = manifest_load(sfd, "d.manifest", &m);
+    ck_assert_msg(ret == c->ret, "%s: got %d, want %d", c->name, ret,
+		  c->ret);
+    ck_assert_msg(m.n == c->n, "%s: entries: got %zu, want %zu", c->name,
+		  m.n, c->n);
+    manifest_free(&m);
+    close(sfd);
+}
+END_TEST
+
+/* test_oversized - a record beyond MANIFEST_MAX_SIZE is not read */
+START_TEST(test_oversized)
+{
+    char dir[PATH_MAX], path[PATH_MAX], *big;
+    int sfd = state_dir(dir, sizeof(dir)), ret;
+    size_t len = MANIFEST_MAX_SIZE + 1, i;
+    struct manifest m;
+
+    big = malloc(len);
+    ck_assert_ptr_nonnull(big);
+    memcpy(big, HDR, sizeof(HDR) - 1);
+    for (i = sizeof(HDR) - 1; i < len; i++)
+	big[i] = (i % 8 == 7) ? '\n' : (i % 8 == 0 ? 'f' : (i % 8 == 1
+							    ? ' ' : 'a'));
+    tu_pathf(path, sizeof(path), "%s/big.manifest", dir);
+    tu_write(path, big, len);
+    free(big);
+    ret = manifest_load(sfd, "big.manifest", &m);
+    ck_assert_msg(ret == -EFBIG, "oversized record: got %d, want -EFBIG",
+		  ret);
+    ck_assert_msg(m.n == 0, "entries: got %zu, want 0", m.n);
+    close(sfd);
+}
+END_TEST
+
+/* test_planted_links - a symlink in the record's or the lock's place is
+ * neither followed for reading nor written through */
+START_TEST(test_planted_links)
+{
+    char dir[PATH_MAX], path[PATH_MAX], outside[PATH_MAX];
+    int sfd = state_dir(dir, sizeof(dir)), ret;
+    struct manifest m = {0};
+    uint64_t before;
+    struct stat st;
+
+    tu_pathf(outside, sizeof(outside), "%s.outside", dir);
+    tu_write_str(outside, HDR "f etc/hosts\n");
+    before = tu_hash(outside);
+
+    tu_pathf(path, sizeof(path), "%s/l.manifest", dir);
+    ck_assert_int_eq(symlink(outside, path), 0);
+    ret = manifest_load(sfd, "l.manifest", &m);
+    ck_assert_msg(ret == -ELOOP, "load through a symlink: got %d, want "
+		  "-ELOOP", ret);
+
+    /* Saving replaces the link itself. */
+    manifest_add(&m, 'f', "etc/services");
+    ret = manifest_save(sfd, "l.manifest", &m);
+    ck_assert_msg(ret == 0, "save over a symlink: got %d, want 0", ret);
+    ck_assert_int_eq(lstat(path, &st), 0);
+    ck_assert_msg(S_ISREG(st.st_mode), "record after save: got mode %o, want "
+		  "a regular file", st.st_mode);
+    ck_assert_msg(tu_hash(outside) == before,
+		  "outside file after save: got changed, want unchanged");
+    manifest_free(&m);
+
+    /* The lock file. */
+    tu_pathf(path, sizeof(path), "%s/l.lock", dir);
+    ck_assert_int_eq(symlink(outside, path), 0);
+    ret = manifest_lock(sfd, "l.lock", 0);
+    ck_assert_msg(ret == -ELOOP, "lock through a symlink: got %d, want "
+		  "-ELOOP", ret);
+    ck_assert_msg(tu_hash(outside) == before,
+		  "outside file after lock: got changed, want unchanged");
+
+    /* A dangling link must not create its target either. */
+    tu_pathf(path, sizeof(path), "%s/d.lock", dir);
+    tu_pathf(outside, sizeof(outside), "%s.created", dir);
+    ck_assert_int_eq(symlink(outside, path), 0);
+    ret = manifest_lock(sfd, "d.lock", 0);
+    ck_assert_msg(ret == -ELOOP, "lock through a dangling symlink: got %d, "
+		  "want -ELOOP", ret);
+    ck_assert_msg(!tu_exists(outside), "link target: got created, want "
+		  "absent");
+    close(sfd);
+}
+END_TEST
+
+/* hold_lock - child that holds the lock NAME in DIR until killed, or for
+ * HOLD_MS; tells the parent through a pipe once it has it */
+static pid_t
+hold_lock(const char *dir, const char *name, int hold_ms)
+{
+    char path[PATH_MAX], c;
+    int p[2], fd;
+    pid_t pid;
+
+    tu_pathf(path, sizeof(path), "%s/%s", dir, name);
+    ck_assert_int_eq(pipe(p), 0);
+    pid = fork();
+    ck_assert_msg(pid >= 0, "fork: got %s", strerror(errno));
+    if (pid == 0) {
+	struct timespec ts = {hold_ms / 1000, (hold_ms % 1000) * 1000000L};
+
+	close(p[0]);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 || flock(fd, LOCK_EX) < 0)
+	    _exit(1);
+	if (write(p[1], "x", 1) != 1)
+	    _exit(1);
+	nanosleep(&ts, NULL);
+	_exit(0);
+    }
+    close(p[1]);
+    ck_assert_msg(read(p[0], &c, 1) == 1,
+		  "lock holder: got no signal, want one");
+    close(p[0]);
+    return (pid);
+}
+
+/* test_lock_held - a lock held by another process gives -EWOULDBLOCK */
+START_TEST(test_lock_held)
+{
+    char dir[PATH_MAX];
+    int sfd = state_dir(dir, sizeof(dir)), ret, status;
+    struct timespec a, b;
+    double waited;
+    pid_t pid;
+
+    pid = hold_lock(dir, "j.lock", 60000);
+    ret = manifest_lock(sfd, "j.lock", 0);
+    ck_assert_msg(ret == -EWOULDBLOCK, "held lock, no wait: got %d, want "
+		  "-EWOULDBLOCK", ret);
+
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    ret = manifest_lock(sfd, "j.lock", 1);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    waited = (double)(b.tv_sec - a.tv_sec)
+	+ (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+    ck_assert_msg(ret == -EWOULDBLOCK, "held lock, 1s wait: got %d, want "
+		  "-EWOULDBLOCK", ret);
+    ck_assert_msg(waited >= 0.9 && waited < 3.0,
+		  "held lock: waited %.2fs, want about 1s", waited);
+
+    /* Once the holder is gone the lock is ours. */
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    ret = manifest_lock(sfd, "j.lock", 0);
+    ck_assert_msg(ret >= 0, "free lock: got %d, want a descriptor", ret);
+    ck_assert_msg(fcntl(ret, F_GETFD) & FD_CLOEXEC,
+		  "lock descriptor: got no FD_CLOEXEC, want it");
+    close(ret);
+    close(sfd);
+}
+END_TEST
+
+/* test_lock_wait - a lock freed while waiting is taken */
+START_TEST(test_lock_wait)
+{
+    char dir[PATH_MAX];
+    int sfd = state_dir(dir, sizeof(dir)), ret, status;
+    pid_t pid;
+
+    pid = hold_lock(dir, "w.lock", 300);
+    ret = manifest_lock(sfd, "w.lock", 5);
+    ck_assert_msg(ret >= 0, "lock freed after 0.3s, 5s wait: got %d, want a "
+		  "descriptor", ret);
+    close(ret);
+    waitpid(pid, &status, 0);
+    close(sfd);
+}
+END_TEST
+
+struct state_case {
+    const char *name;
+    mode_t mode;
+    uid_t uid;
+    int kind;		/* 0 dir, 1 symlink to a good dir, 2 file, 3 none */
+    int create;
+    int ret;
+};
+
+static const struct state_case state_cases[] = {
+    {"root 0755", 0755, 0, 0, 0, 0},
+    {"root 0700", 0700, 0, 0, 0, 0},
+    {"root 0755, create", 0755, 0, 0, 1, 0},
+    {"group-writable", 0775, 0, 0, 0, -EPERM},
+    {"world-writable", 0757, 0, 0, 0, -EPERM},
+    {"sticky world-writable", 01777, 0, 0, 0, -EPERM},
+    {"owned by postfix (uid 100)", 0755, 100, 0, 0, -EPERM},
+    {"owned by another user", 0700, 4242, 0, 1, -EPERM},
+    /* O_DIRECTORY|O_NOFOLLOW on a symlink: ENOTDIR. */
+    {"symlink to a good directory", 0755, 0, 1, 0, -ENOTDIR},
+    {"symlink to a good directory, create", 0755, 0, 1, 1, -ENOTDIR},
+    {"regular file", 0644, 0, 2, 0, -ENOTDIR},
+    {"missing", 0, 0, 3, 0, -ENOENT},
+    {"missing, create", 0, 0, 3, 1, 0},
+};
+
+/* test_state_table - state_open() refuses what others could change */
+START_TEST(test_state_table)
+{
+    const struct state_case *c = &state_cases[_i];
+    char top[PATH_MAX], dir[PATH_MAX], good[PATH_MAX];
+    struct stat st;
+    int fd = -1, ret;
+
+    tu_need_root();
+    tu_newdir(top, sizeof(top), "statedir");
+    tu_pathf(dir, sizeof(dir), "%s/state", top);
+    tu_pathf(good, sizeof(good), "%s/good", top);
+    switch (c->kind) {
+    case 0:
+	tu_mkdir(dir, c->mode);
+	ck_assert_int_eq(chown(dir, c->uid, c->uid), 0);
+	ck_assert_int_eq(chmod(dir, c->mode), 0);
+	break;
+    case 1:
+	tu_mkdir(good, 0755);
+	ck_assert_int_eq(symlink(good, dir), 0);
+	break;
+    case 2:
+	tu_write_str(dir, "not a directory\n");
+	break;
+    }
+    ret = state_open(dir, c->create, &fd);
+    ck_assert_msg(ret == c->ret, "%s: got %d, want %d", c->name, ret,
+		  c->ret);
+    if (ret == 0) {
+	ck_assert_msg(fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode),
+		      "%s: got no directory descriptor", c->name);
+	ck_assert_msg(fcntl(fd, F_GETFD) & FD_CLOEXEC,
+		      "%s: got no FD_CLOEXEC", c->name);
+	if (c->kind == 3)
+	    ck_assert_msg((st.st_mode & 07777) == 0755 && st.st_uid == 0,
+			  "%s: made with mode %o uid %u, want 755 root",
+			  c->name, st.st_mode & 07777, (unsigned)st.st_uid);
+	close(fd);
+    }
+    if (c->kind == 1)
+	ck_assert_msg(tu_count_entries(good, "") == 0,
+		      "%s: something was made in the link's target", c->name);
+}
+END_TEST
+
+/* setup - unchecked fixture: the TCase's temporary directory */
+static void
+setup(void)
+{
+    tu_top_setup_named("check_manifest");
+}
+
+#define NCASES(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+Suite *
+manifest_suite(void)
+{
+    Suite *s = suite_create("manifest");
+    TCase *tc = tcase_create("name");
+
+    tcase_add_loop_test(tc, test_name_table, 0, NCASES(name_cases));
+    tcase_add_test(tc, test_name_distinct);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("record");
+    tcase_add_unchecked_fixture(tc, setup, tu_top_teardown);
+    tcase_add_test(tc, test_round_trip);
+    tcase_add_loop_test(tc, test_damaged_table, 0, NCASES(damage_cases));
+    tcase_add_test(tc, test_oversized);
+    tcase_add_test(tc, test_planted_links);
+    tcase_set_timeout(tc, 30);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("lock");
+    tcase_add_unchecked_fixture(tc, setup, tu_top_teardown);
+    tcase_add_test(tc, test_lock_held);
+    tcase_add_test(tc, test_lock_wait);
+    tcase_add_loop_test(tc, test_state_table, 0, NCASES(state_cases));
+    tcase_set_timeout(tc, 30);
+    suite_add_tcase(s, tc);
+    return (s);
+}
