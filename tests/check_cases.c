@@ -44,6 +44,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -671,16 +673,19 @@ getle(const unsigned char *p, int n)
 
 /*
  * elf_needed - the DT_NEEDED names of a 64-bit little-endian ELF file,
- * read with a parser of our own, independent of the program's.  Returns
- * the number of names (at most MAX), or -1 when BUF is not such a file.
+ * read with a parser of our own, independent of the program's, and its
+ * DT_RUNPATH (or DT_RPATH) in *RUNPATH, NULL if none.  Returns the number
+ * of names (at most MAX), or -1 when BUF is not such a file.
  */
 static int
-elf_needed(const unsigned char *buf, size_t len, const char **names, int max)
+elf_needed(const unsigned char *buf, size_t len, const char **names, int max,
+	   const char **runpath)
 {
     uint64_t phoff, dynoff = 0, dynsz = 0, strtab = 0, stroff = 0;
     unsigned phnum, phentsize, i;
     int n = 0;
 
+    *runpath = NULL;
     if (len < 64 || memcmp(buf, "\177ELF\2\1", 6) != 0)
 	return (-1);
     phoff = getle(buf + 32, 8);
@@ -716,9 +721,13 @@ elf_needed(const unsigned char *buf, size_t len, const char **names, int max)
 
 	if (tag == 0)
 	    break;
-	if (tag == 1 && stroff + val < len &&
-	    memchr(buf + stroff + val, 0, len - stroff - val))
+	if (stroff + val >= len ||
+	    memchr(buf + stroff + val, 0, len - stroff - val) == NULL)
+	    continue;
+	if (tag == 1)
 	    names[n++] = (const char *)buf + stroff + val;
+	else if (tag == 29 || (tag == 15 && *runpath == NULL))
+	    *runpath = (const char *)buf + stroff + val;
     }
     return (n);
 }
@@ -745,9 +754,45 @@ skipped_lib(const char *name)
 }
 
 /*
+ * needed_found - NAME, needed by jail object REL with run path RUNPATH, is
+ * found inside the jail where the loader would look: the run path (with
+ * $ORIGIN the object's jail directory), then the system directories.
+ */
+static int
+needed_found(const struct fx *f, const char *rel, const char *runpath,
+	     const char *name)
+{
+    char res[PATH_MAX], *rp, *dir, *save = NULL, *origin, *p;
+    const char *const *d;
+    int ok = 0;
+
+    ck_assert_int_ge(asprintf(&origin, "/%s", rel), 0);
+    *strrchr(origin, '/') = 0;
+    rp = strdup(runpath ? runpath : "");
+    for (dir = strtok_r(rp, ":", &save); dir && !ok;
+	 dir = strtok_r(NULL, ":", &save)) {
+	if (strncmp(dir, "$ORIGIN", 7) == 0)
+	    ck_assert_int_ge(asprintf(&p, "%s%s/%s", origin, dir + 7, name), 0);
+	else
+	    p = xpath(dir, name);
+	ok = jail_realpath(f->jail, p, res) == 0;
+	free(p);
+    }
+    for (d = fx_sysdirs(f); *d && !ok; d++) {
+	p = xpath(*d, name);
+	ok = jail_realpath(f->jail, p, res) == 0;
+	free(p);
+    }
+    free(rp);
+    free(origin);
+    return (ok);
+}
+
+/*
  * jail_assert_needed - every DT_NEEDED library of every shared object in
- * the jail (except libc and the loader) is found, inside the jail, in one
- * of the loader's system directories: what dlopen() after chroot needs.
+ * the jail (except libc and the loader) is found, inside the jail, through
+ * its run path or in one of the loader's system directories: what
+ * dlopen() after chroot needs.
  */
 static void
 jail_assert_needed(const struct fx *f)
@@ -759,9 +804,8 @@ jail_assert_needed(const struct fx *f)
 
     tree_walk(f->jail, &t);
     for (i = 0; i < t.n; i++) {
-	const char *names[64];
-	const char *const *d;
-	char *full, *buf, res[PATH_MAX];
+	const char *names[64], *runpath;
+	char *full, *buf;
 	size_t len;
 	int n, k;
 
@@ -770,21 +814,13 @@ jail_assert_needed(const struct fx *f)
 	full = xpath(f->jail, t.v[i].rel);
 	buf = read_all(full, &len);
 	ck_assert_ptr_nonnull(buf);
-	n = elf_needed((unsigned char *)buf, len, names, 64);
+	n = elf_needed((unsigned char *)buf, len, names, 64, &runpath);
 	if (n >= 0)
 	    nelf++;
 	for (k = 0; k < n; k++) {
 	    if (skipped_lib(names[k]))
 		continue;
-	    for (d = fx_sysdirs(f); *d; d++) {
-		char *p = xpath(*d, names[k]);
-		int ok = jail_realpath(f->jail, p, res) == 0;
-
-		free(p);
-		if (ok)
-		    break;
-	    }
-	    if (*d == NULL)
+	    if (!needed_found(f, t.v[i].rel, runpath, names[k]))
 		sb_printf(&msg, "  %s NEEDs %s: not reachable in the jail\n",
 			  t.v[i].rel, names[k]);
 	}
@@ -955,7 +991,8 @@ want_lookup(const struct want *const tables[], const char *path)
  * nothing more; every difference is listed.
  */
 static void
-jail_expect(const struct fx *f, const struct want *const tables[])
+jail_expect_ex(const struct fx *f, const struct want *const tables[],
+	       int ignore_targets)
 {
     struct tree t;
     struct sbuf msg = {0};
@@ -984,7 +1021,8 @@ jail_expect(const struct fx *f, const struct want *const tables[])
 	    if (type_char(e->st.st_mode) != w->type)
 		sb_printf(&msg, "  %s: got type %c, want %c\n", w->path,
 			  type_char(e->st.st_mode), w->type);
-	    else if (w->type == 'l' && strcmp(e->target, w->target) != 0)
+	    else if (w->type == 'l' && !ignore_targets &&
+		     strcmp(e->target, w->target) != 0)
 		sb_printf(&msg, "  %s: got link to %s, want %s\n", w->path,
 			  e->target, w->target);
 	}
@@ -1002,25 +1040,45 @@ jail_expect(const struct fx *f, const struct want *const tables[])
     free(msg.s);
 }
 
+/* jail_expect - exactly TABLES, link texts included */
+static void
+jail_expect(const struct fx *f, const struct want *const tables[])
+{
+    jail_expect_ex(f, tables, 0);
+}
+
+/* layout_tables - the expected tables of F's layout, plus EXTRA */
+static void
+layout_tables(const struct fx *f, const struct want *extra,
+	      const struct want *out[6])
+{
+    int n = 0;
+
+    out[n++] = want_etc;
+    if (strcmp(f->layout, "rh7") == 0 || strcmp(f->layout, "rh9") == 0) {
+	out[n++] = want_rh_base;
+	out[n++] =
+	    strcmp(f->layout, "rh7") == 0 ? want_rh7_libs : want_rh9_libs;
+    } else {
+	out[n++] = want_etc_gai;
+	out[n++] = want_deb_base;
+	out[n++] = strcmp(f->layout, "debian") == 0 ? want_debian_libs
+						    : want_live_libs;
+    }
+    out[n++] = extra;
+    out[n] = NULL;
+}
+
+static const struct want want_none[] = {W_END};
+
 /* jail_expect_layout - the full expected jail of F's layout */
 static void
 jail_expect_layout(const struct fx *f)
 {
-    const struct want *rh7[] = {want_etc, want_rh_base, want_rh7_libs, NULL};
-    const struct want *rh9[] = {want_etc, want_rh_base, want_rh9_libs, NULL};
-    const struct want *deb[] = {want_etc, want_etc_gai, want_deb_base,
-				want_debian_libs, NULL};
-    const struct want *live[] = {want_etc, want_etc_gai, want_deb_base,
-				 want_live_libs, NULL};
+    const struct want *t[6];
 
-    if (strcmp(f->layout, "rh7") == 0)
-	jail_expect(f, rh7);
-    else if (strcmp(f->layout, "rh9") == 0)
-	jail_expect(f, rh9);
-    else if (strcmp(f->layout, "debian") == 0)
-	jail_expect(f, deb);
-    else
-	jail_expect(f, live);
+    layout_tables(f, want_none, t);
+    jail_expect(f, t);
 }
 
 /* is_admin - a path planted by a test, not the tool's */
@@ -2560,6 +2618,428 @@ START_TEST(no_chrooted_service)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* Libraries under running daemons; where the jail is; configuration */
+/* ------------------------------------------------------------------ */
+
+/*
+ * C3 for libraries: a changed host library replaces the jail copy by
+ * rename, so a daemon that has the old one mapped keeps reading the old
+ * bytes (an in-place write would SIGBUS it; NOTES 2).
+ */
+START_TEST(c3_library_replaced_by_rename)
+{
+    struct fx f;
+    struct run r;
+    struct stat before, after;
+    char *jl, *hl, *saved;
+    size_t len;
+    void *map;
+    int fd;
+
+    fx_new(&f, "rh9", NULL);
+    update_ok(&f, &r);
+    run_free(&r);
+    jl = jp(&f, "usr/lib64/libnss_sss.so.2");
+    hl = xpath(f.root, "usr/lib64/libnss_sss.so.2");
+    saved = read_all(jl, &len);
+    ck_assert_ptr_nonnull(saved);
+    fd = open(jl, O_RDONLY);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(fstat(fd, &before), 0);
+    map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+    ck_assert_ptr_ne(map, MAP_FAILED);
+
+    close(fd);
+
+    /* A new build of the library: the same name, other bytes. */
+    fd = open(hl, O_WRONLY | O_APPEND);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, "new build", 9), 9);
+    close(fd);
+
+    update_ok(&f, &r);
+    ck_assert_msg(strcmp(r.err, "postfix-chroot: updated "
+				"usr/lib64/libnss_sss.so.2\n") == 0,
+		  "update log: got\n%s\nwant exactly \"postfix-chroot: "
+		  "updated usr/lib64/libnss_sss.so.2\"",
+		  r.err);
+    run_free(&r);
+    ck_assert_int_eq(lstat(jl, &after), 0);
+    ck_assert_msg(after.st_ino != before.st_ino,
+		  "%s: same inode: written in place, not renamed", jl);
+    ck_assert_msg(files_equal(jl, hl), "%s: not the new host bytes", jl);
+    ck_assert_msg(memcmp(map, saved, len) == 0,
+		  "the mapping of the old library changed under the daemon");
+    munmap(map, len);
+    jail_assert_sane(&f, NULL);
+    free(saved);
+    free(jl);
+    free(hl);
+}
+END_TEST
+
+/* The jail is the queue_directory of main.cf, below --root. */
+START_TEST(jail_is_queue_directory)
+{
+    struct fx f;
+    struct run r;
+    char *mc, *alt, *dflt;
+
+    fx_new(&f, layouts[_i], NULL);
+    mc = xpath(f.root, "etc/postfix/main.cf");
+    write_file(mc, "compatibility_level = 3.6\n"
+		   "queue_directory = /var/spool/postfix-out\n");
+    alt = xpath(f.root, "var/spool/postfix-out");
+    ck_assert_int_eq(mkdir(alt, 0755), 0);
+    dflt = strdup(f.jail);
+    bprintf(f.jail, sizeof(f.jail), "%s", alt);
+    update_ok(&f, &r);
+    run_free(&r);
+    jail_expect_layout(&f);
+    jail_assert_sane(&f, NULL);
+    bprintf(f.jail, sizeof(f.jail), "%s", dflt);
+    jail_assert_empty(&f, "update with another queue_directory");
+    free(mc);
+    free(alt);
+    free(dflt);
+}
+END_TEST
+
+/* --jail DIR is taken as given, not below the root. */
+START_TEST(jail_option)
+{
+    struct fx f;
+    struct run r;
+    char *j, *dflt;
+
+    fx_new(&f, layouts[_i], NULL);
+    j = xpath(f.dir, "otherjail");
+    ck_assert_int_eq(mkdir(j, 0755), 0);
+    TOOL(&f, &r, "--jail", j, "update");
+    expect_exit(&r, 0, "--jail DIR update");
+    run_free(&r);
+    dflt = strdup(f.jail);
+    bprintf(f.jail, sizeof(f.jail), "%s", j);
+    jail_expect_layout(&f);
+    jail_assert_sane(&f, NULL);
+    TOOL(&f, &r, "--jail", j, "check");
+    expect_exit(&r, 0, "--jail DIR check");
+    run_free(&r);
+    bprintf(f.jail, sizeof(f.jail), "%s", dflt);
+    jail_assert_empty(&f, "--jail DIR update");
+    free(j);
+    free(dflt);
+}
+END_TEST
+
+/* -q: errors only, the work is still done. */
+START_TEST(quiet_option)
+{
+    struct fx f;
+    struct run r;
+
+    fx_new(&f, "debian", NULL);
+    TOOL(&f, &r, "-q", "update");
+    expect_exit(&r, 0, "-q update");
+    ck_assert_msg(r.err[0] == 0 && r.out[0] == 0, "-q update printed:\n%s%s",
+		  r.out, r.err);
+    run_free(&r);
+    jail_expect_layout(&f);
+}
+END_TEST
+
+/* A held lock: exit 75, the jail untouched. */
+START_TEST(lock_busy)
+{
+    struct fx f;
+    struct run r;
+    struct tree st, before, after;
+    char *lock = NULL;
+    size_t i;
+    int fd;
+
+    fx_new(&f, "rh7", NULL);
+    update_ok(&f, &r);
+    run_free(&r);
+    tree_walk(f.state, &st);
+    for (i = 0; i < st.n; i++)
+	if (strstr(st.v[i].rel, ".lock"))
+	    lock = xpath(f.state, st.v[i].rel);
+    ck_assert_msg(lock != NULL, "no *.lock in %s", f.state);
+    fd = open(lock, O_RDWR);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(flock(fd, LOCK_EX), 0);
+
+    write_file(xpath(f.root, "etc/resolv.conf"), "nameserver 192.0.2.3\n");
+    tree_walk(f.jail, &before);
+    TOOL(&f, &r, "update");
+    expect_exit(&r, 75, "update while the lock is held");
+    run_free(&r);
+    tree_walk(f.jail, &after);
+    tree_same(&before, &after, "update while the lock is held", NULL);
+
+    close(fd);
+    update_ok(&f, &r);
+    ck_assert_msg(has_line(r.err, "postfix-chroot: updated etc/resolv.conf"),
+		  "update after the lock was released: got\n%s", r.err);
+    run_free(&r);
+    tree_free(&st);
+    tree_free(&before);
+    tree_free(&after);
+    free(lock);
+}
+END_TEST
+
+/* extra_files of the tool's configuration; never password data. */
+START_TEST(extra_files_config)
+{
+    struct fx f;
+    struct run r;
+    char *conf = NULL, *p;
+
+    fx_new(&f, "rh9", NULL);
+    conf = xpath(f.root, "etc/postfix-chroot.conf");
+    write_file(conf, "# test configuration\n"
+		     "extra_files = /etc/mailname, /etc/shadow\n");
+    write_file(p = xpath(f.root, "etc/mailname"), "mail.test.invalid\n");
+    free(p);
+    update_ok(&f, &r);
+    ck_assert_msg(lines_with(r.err, "warning") == 1 &&
+		      lines_with(r.err, "/etc/shadow") == 1,
+		  "want one warning about /etc/shadow, got:\n%s", r.err);
+    run_free(&r);
+    {
+	const struct want mailname[] = {W_F("etc/mailname"),
+					W_ABSENT("etc/shadow"), W_END};
+	const struct want *t[] = {want_etc, want_rh_base, want_rh9_libs,
+				  mailname, NULL};
+
+	jail_expect(&f, t);
+    }
+    jail_assert_sane(&f, NULL);
+
+    /* Dropped from the configuration: the copy goes. */
+    write_file(conf, "extra_files =\n");
+    update_ok(&f, &r);
+    ck_assert_msg(strcmp(r.err, "postfix-chroot: removed etc/mailname\n") == 0,
+		  "update log: got\n%s\nwant exactly \"postfix-chroot: "
+		  "removed etc/mailname\"",
+		  r.err);
+    run_free(&r);
+    jail_expect_layout(&f);
+    free(conf);
+}
+END_TEST
+
+/*
+ * /etc/passwd goes in only when Postfix reads it inside the jail
+ * (unix:passwd.byname without proxy:), and without password fields.
+ */
+START_TEST(passwd_only_when_read_in_jail)
+{
+    struct fx f;
+    struct run r;
+    char *mc, *hp, *jpw, *text;
+    struct stat st;
+    FILE *fp;
+
+    fx_new(&f, "debian", NULL);
+    hp = xpath(f.root, "etc/passwd");
+    write_file(hp,
+	       "root:$6$salt$secrethash:0:0:root:/root:/bin/sh\n"
+	       "postfix:x:89:89::/var/spool/postfix:/sbin/nologin\n"
+	       "alice:$y$j9T$othersecret:1000:1000:Alice:/home/alice:/bin/sh"
+	       "\n");
+    mc = xpath(f.root, "etc/postfix/main.cf");
+    fp = fopen(mc, "a");
+    ck_assert_ptr_nonnull(fp);
+    fputs("local_recipient_maps = proxy:unix:passwd.byname $alias_maps\n", fp);
+    fclose(fp);
+    update_ok(&f, &r);
+    run_free(&r);
+    jail_expect_layout(&f);
+
+    fp = fopen(mc, "a");
+    ck_assert_ptr_nonnull(fp);
+    fputs("local_recipient_maps = unix:passwd.byname $alias_maps\n", fp);
+    fclose(fp);
+    update_ok(&f, &r);
+    ck_assert_msg(has_line(r.err, "postfix-chroot: added etc/passwd"),
+		  "update log: got\n%s", r.err);
+    run_free(&r);
+    jpw = jp(&f, "etc/passwd");
+    text = read_all(jpw, NULL);
+    ck_assert_msg(text != NULL, "%s: %s", jpw, strerror(errno));
+    ck_assert_msg(strstr(text, "secrethash") == NULL &&
+		      strstr(text, "othersecret") == NULL &&
+		      strstr(text, "$6$") == NULL,
+		  "%s holds password hashes:\n%s", jpw, text);
+    ck_assert_msg(strstr(text, ":0:0:root:/root:/bin/sh\n") &&
+		      strstr(text, ":1000:1000:Alice:/home/alice:/bin/sh\n") &&
+		      strncmp(text, "root:", 5) == 0,
+		  "%s lost account data:\n%s", jpw, text);
+    ck_assert_int_eq(lstat(jpw, &st), 0);
+    ck_assert_msg(S_ISREG(st.st_mode) && st.st_uid == 0 &&
+		      (st.st_mode & 07777) == 0644,
+		  "%s: want a root-owned 0644 file", jpw);
+    jail_assert_sane(&f, (const char *const[]){"etc/passwd", NULL});
+    free(text);
+    free(jpw);
+    free(mc);
+    free(hp);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Harder library layouts: the whole kind of fault of C5 and C8       */
+/* ------------------------------------------------------------------ */
+
+/* Paths relative to the layout's library directory. */
+static const struct want tmpl_chain[] = {
+    W_F("libnss_chain.so.2"),
+    W_L("libtwo.so.1", "two/libtwo.so.1.2"),
+    W_D("two"),
+    W_L("two/libtwo.so.1.2", "libtwo.so.1.2.3"),
+    W_F("two/libtwo.so.1.2.3"),
+    W_END,
+};
+
+static const struct want tmpl_runpath[] = {
+    W_F("libnss_rp.so.2"),
+    W_D("rp"),
+    W_F("rp/librpriv.so.1"),
+    W_END,
+};
+
+static const struct want tmpl_cycle[] = {
+    W_F("libnss_cyc.so.2"),
+    W_F("libcyca.so.1"),
+    W_F("libcycb.so.1"),
+    W_END,
+};
+
+/* libdir_table - TMPL with F's library directory in front of each path */
+static const struct want *
+libdir_table(const struct fx *f, const struct want *tmpl)
+{
+    struct want *w;
+    size_t n = 0, i;
+
+    while (tmpl[n].path)
+	n++;
+    w = calloc(n + 1, sizeof(*w));
+    ck_assert_ptr_nonnull(w);
+    for (i = 0; i < n; i++) {
+	w[i] = tmpl[i];
+	w[i].path = xpath(f->libdir, tmpl[i].path);
+    }
+    return (w);
+}
+
+struct extra_case {
+    const char *layout;
+    const char *extra;
+    const struct want *tmpl;
+};
+
+static const struct extra_case extra_cases[] = {
+    {"rh9", "chain", tmpl_chain},     {"debian", "chain", tmpl_chain},
+    {"rh7", "runpath", tmpl_runpath}, {"debian", "runpath", tmpl_runpath},
+    {"rh9", "cycle", tmpl_cycle},     {"debian", "cycle", tmpl_cycle},
+};
+
+#define NEXTRA ((int)(sizeof(extra_cases) / sizeof(extra_cases[0])))
+
+/*
+ * Link chains across directories, $ORIGIN run paths and dependency
+ * cycles: everything the loader would open is copied, at its host path,
+ * reachable inside the jail, and the walk ends.
+ */
+START_TEST(k5_harder_libraries)
+{
+    const struct extra_case *x = &extra_cases[_i];
+    const char *opts[] = {"--extra", x->extra, NULL};
+    const struct want *t[6];
+    struct fx f;
+    struct run r;
+
+    fx_new(&f, x->layout, opts);
+    update_ok(&f, &r);
+    assert_no_warnings(&r, x->extra);
+    run_free(&r);
+    layout_tables(&f, libdir_table(&f, x->tmpl), t);
+    jail_expect(&f, t);
+    jail_assert_sane(&f, NULL);
+    jail_assert_needed(&f);
+    check_clean(&f);
+}
+END_TEST
+
+/*
+ * Absolute links spelled through /lib64 or /lib: kept as the host has
+ * them, and they resolve inside the jail because the jail has the same
+ * directory links.
+ */
+START_TEST(k5_absolute_links)
+{
+    static const char *const opts[] = {"--extra", "abs-links", NULL};
+    const struct want *t[6];
+    struct fx f;
+    struct run r;
+
+    fx_new(&f, layouts[_i], opts);
+    update_ok(&f, &r);
+    assert_no_warnings(&r, "update");
+    run_free(&r);
+    layout_tables(&f, want_none, t);
+    jail_expect_ex(&f, t, 1);
+    jail_assert_sane(&f, NULL);
+    jail_assert_needed(&f);
+    check_clean(&f);
+    if (strcmp(f.layout, "live") == 0) {
+	char *prog = build_lookup(&f);
+
+	lookup_expect(&f, prog, "host", "mx.test.invalid", NULL,
+		      "mx.test.invalid 192.0.2.7\n");
+	free(prog);
+    }
+}
+END_TEST
+
+/*
+ * A module found only through ld.so.conf (not a system directory of the
+ * loader) is never silently left unreachable: it is either reported or
+ * made reachable (e.g. with an ld.so.cache for the jail).
+ */
+START_TEST(k3_module_outside_system_dirs)
+{
+    static const char *const opts[] = {"--extra", "vendor", NULL};
+    struct fx f;
+    struct run r;
+    char *cache, *copy;
+    int reachable, handled, warned;
+
+    fx_new(&f, _i == 0 ? "rh9" : "debian", opts);
+    TOOL(&f, &r, "update");
+    ck_assert_msg(r.status == 0 || r.status == 1, "update: exit %d\n%s",
+		  r.status, r.err);
+    reachable = needed_found(&f, "x", NULL, "libnss_vendor.so.2");
+    cache = jp(&f, "etc/ld.so.cache");
+    copy = jp(&f, "opt/vendor/lib/libnss_vendor.so.2");
+    handled = access(cache, F_OK) == 0 && access(copy, F_OK) == 0;
+    warned = lines_with(r.err, "vendor") >= 1 &&
+	     (lines_with(r.err, "warning") + lines_with(r.err, "error")) >= 1;
+    ck_assert_msg(reachable || handled || warned,
+		  "libnss_vendor.so.2 (only in /opt/vendor/lib) was left "
+		  "unreachable in the jail without a word; stderr:\n%s",
+		  r.err);
+    run_free(&r);
+    free(cache);
+    free(copy);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 /* Suite                                                              */
 /* ------------------------------------------------------------------ */
 
@@ -2669,5 +3149,19 @@ cases_suite(void)
     tcase_add_test(tc, dry_run_stale_changes_nothing);
     tcase_add_loop_test(tc, remove_keeps_admin_files, 0, 4);
     tcase_add_loop_test(tc, no_chrooted_service, 0, 3);
+
+    tc = tcase(s, "K5 harder libraries");
+    tcase_add_loop_test(tc, k5_harder_libraries, 0, NEXTRA);
+    tcase_add_loop_test(tc, k5_absolute_links, 0, 4);
+    tcase_add_loop_test(tc, k3_module_outside_system_dirs, 0, 2);
+
+    tc = tcase(s, "libraries, jail, options, configuration");
+    tcase_add_test(tc, c3_library_replaced_by_rename);
+    tcase_add_loop_test(tc, jail_is_queue_directory, 0, 3);
+    tcase_add_loop_test(tc, jail_option, 0, 3);
+    tcase_add_test(tc, quiet_option);
+    tcase_add_test(tc, lock_busy);
+    tcase_add_test(tc, extra_files_config);
+    tcase_add_test(tc, passwd_only_when_read_in_jail);
     return (s);
 }
