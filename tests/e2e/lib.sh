@@ -373,23 +373,27 @@ e2e_tool() {
 #
 # With `postfix-chroot enable` when the tool has it: enable also fills
 # the jail, so `remove` empties it again, and check 1 sees a bare jail.
-# Else (or when enable left the fields wrong) with postconf -F.  Prints
-# "enable", "postconf", or "enable-wrong FIELDS" (a tool bug, which the
-# caller reports; postconf has then repaired the fields).
+# An enable that exits 64 (usage: the command does not exist yet) means
+# postconf -F sets the fields.  Prints "enable", "postconf", or
+# "enable-bug WHAT" when enable exists but failed or left the fields
+# wrong (the caller reports it; postconf has then set the fields).
 e2e_set_chroot() {
 	want="y y "
-	if e2e_tool enable "$E2E_SVC/inet" smtp/unix \
-	    >"$E2E_TMP/enable.out" 2>&1; then
-		got=$(e2e_chroot_fields)
-		if [ "$got" = "$want" ]; then
-			e2e_tool remove >>"$E2E_TMP/enable.out" 2>&1 ||
-			    e2e_die "postfix-chroot remove after enable failed: $(cat "$E2E_TMP/enable.out")"
-			echo enable
-			return 0
-		fi
-		echo "enable-wrong $got"
-	else
+	rc=0
+	e2e_tool enable "$E2E_SVC/inet" smtp/unix >"$E2E_TMP/enable.out" 2>&1 ||
+	    rc=$?
+	got=$(e2e_chroot_fields)
+	if [ "$rc" = 0 ] && [ "$got" = "$want" ]; then
+		e2e_tool remove >>"$E2E_TMP/enable.out" 2>&1 ||
+		    e2e_die "postfix-chroot remove after enable failed: $(cat "$E2E_TMP/enable.out")"
+		echo enable
+		return 0
+	elif [ "$rc" = 64 ]; then
 		echo postconf
+	elif [ "$rc" = 0 ]; then
+		echo "enable-bug exit 0, but chroot fields '$got' (want '$want')"
+	else
+		echo "enable-bug exit $rc: $(head -n 3 "$E2E_TMP/enable.out")"
 	fi
 	postconf -c "$E2E_CONF" -F "$E2E_SVC/inet/chroot=y" \
 	    smtp/unix/chroot=y || e2e_die "postconf -F failed"
