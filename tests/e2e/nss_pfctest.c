@@ -48,24 +48,22 @@
 
 /* Exported entry points; glibc finds them with dlsym(). */
 enum nss_status _nss_pfctest_gethostbyaddr2_r(const void *, socklen_t, int,
-					      struct hostent *, char *,
-					      size_t, int *, int *, int32_t *);
+					      struct hostent *, char *, size_t,
+					      int *, int *, int32_t *);
 enum nss_status _nss_pfctest_gethostbyaddr_r(const void *, socklen_t, int,
 					     struct hostent *, char *, size_t,
 					     int *, int *);
 enum nss_status _nss_pfctest_gethostbyname3_r(const char *, int,
-					      struct hostent *, char *,
-					      size_t, int *, int *, int32_t *,
-					      char **);
+					      struct hostent *, char *, size_t,
+					      int *, int *, int32_t *, char **);
 enum nss_status _nss_pfctest_gethostbyname2_r(const char *, int,
-					      struct hostent *, char *,
-					      size_t, int *, int *);
+					      struct hostent *, char *, size_t,
+					      int *, int *);
 enum nss_status _nss_pfctest_gethostbyname_r(const char *, struct hostent *,
 					     char *, size_t, int *, int *);
 enum nss_status _nss_pfctest_gethostbyname4_r(const char *,
-					      struct gaih_addrtuple **,
-					      char *, size_t, int *, int *,
-					      int32_t *);
+					      struct gaih_addrtuple **, char *,
+					      size_t, int *, int *, int32_t *);
 
 /* pfctest_name - the one host name this module knows */
 static const char *
@@ -95,8 +93,8 @@ pfctest_name_matches(const char *name)
 static size_t
 pfctest_align(const char *buf)
 {
-    return ((sizeof(void *) - ((uintptr_t) buf % sizeof(void *)))
-	    % sizeof(void *));
+    return ((sizeof(void *) - ((uintptr_t)buf % sizeof(void *))) %
+	    sizeof(void *));
 }
 
 /* pfctest_fill_hostent - describe our host in HOST, storage from BUF */
@@ -106,8 +104,8 @@ pfctest_fill_hostent(struct hostent *host, char *buf, size_t buflen,
 {
     const char *name = pfctest_name();
     size_t skip = pfctest_align(buf);
-    size_t need = skip + 3 * sizeof(char *) + sizeof(struct in_addr)
-	+ strlen(name) + 1;
+    size_t need =
+	skip + 3 * sizeof(char *) + sizeof(struct in_addr) + strlen(name) + 1;
     char **ptrs;
     struct in_addr *addr;
     char *copy;
@@ -120,14 +118,14 @@ pfctest_fill_hostent(struct hostent *host, char *buf, size_t buflen,
     }
 
     /* Pointers first (aligned), then the address, then the name. */
-    ptrs = (char **) (buf + skip);
-    addr = (struct in_addr *) (ptrs + 3);
-    copy = (char *) (addr + 1);
+    ptrs = (char **)(buf + skip);
+    addr = (struct in_addr *)(ptrs + 3);
+    copy = (char *)(addr + 1);
     memcpy(addr, &ours, sizeof(*addr));
     strcpy(copy, name);
-    ptrs[0] = 0;			/* h_aliases: none */
-    ptrs[1] = (char *) addr;		/* h_addr_list[0] */
-    ptrs[2] = 0;			/* h_addr_list[1] */
+    ptrs[0] = 0;            /* h_aliases: none */
+    ptrs[1] = (char *)addr; /* h_addr_list[0] */
+    ptrs[2] = 0;            /* h_addr_list[1] */
     host->h_name = copy;
     host->h_aliases = ptrs;
     host->h_addrtype = AF_INET;
@@ -153,8 +151,8 @@ _nss_pfctest_gethostbyaddr2_r(const void *addr, socklen_t len, int af,
 {
     uint32_t ours = pfctestmap_addr();
 
-    if (af != AF_INET || len != sizeof(struct in_addr)
-	|| memcmp(addr, &ours, sizeof(ours)) != 0)
+    if (af != AF_INET || len != sizeof(struct in_addr) ||
+	memcmp(addr, &ours, sizeof(ours)) != 0)
 	return (pfctest_not_found(errnop, h_errnop));
     if (ttlp)
 	*ttlp = 0;
@@ -173,10 +171,9 @@ _nss_pfctest_gethostbyaddr_r(const void *addr, socklen_t len, int af,
 
 /* _nss_pfctest_gethostbyname3_r - name to address, one family */
 enum nss_status
-_nss_pfctest_gethostbyname3_r(const char *name, int af,
-			      struct hostent *host, char *buf, size_t buflen,
-			      int *errnop, int *h_errnop, int32_t *ttlp,
-			      char **canonp)
+_nss_pfctest_gethostbyname3_r(const char *name, int af, struct hostent *host,
+			      char *buf, size_t buflen, int *errnop,
+			      int *h_errnop, int32_t *ttlp, char **canonp)
 {
     enum nss_status st;
 
@@ -194,19 +191,18 @@ _nss_pfctest_gethostbyname3_r(const char *name, int af,
 
 /* _nss_pfctest_gethostbyname2_r - name to address, one family */
 enum nss_status
-_nss_pfctest_gethostbyname2_r(const char *name, int af,
-			      struct hostent *host, char *buf, size_t buflen,
-			      int *errnop, int *h_errnop)
+_nss_pfctest_gethostbyname2_r(const char *name, int af, struct hostent *host,
+			      char *buf, size_t buflen, int *errnop,
+			      int *h_errnop)
 {
-    return (_nss_pfctest_gethostbyname3_r(name, af, host, buf, buflen,
-					  errnop, h_errnop, 0, 0));
+    return (_nss_pfctest_gethostbyname3_r(name, af, host, buf, buflen, errnop,
+					  h_errnop, 0, 0));
 }
 
 /* _nss_pfctest_gethostbyname_r - name to IPv4 address */
 enum nss_status
-_nss_pfctest_gethostbyname_r(const char *name, struct hostent *host,
-			     char *buf, size_t buflen, int *errnop,
-			     int *h_errnop)
+_nss_pfctest_gethostbyname_r(const char *name, struct hostent *host, char *buf,
+			     size_t buflen, int *errnop, int *h_errnop)
 {
     return (_nss_pfctest_gethostbyname3_r(name, AF_INET, host, buf, buflen,
 					  errnop, h_errnop, 0, 0));
@@ -237,7 +233,7 @@ _nss_pfctest_gethostbyname4_r(const char *name, struct gaih_addrtuple **pat,
      * The caller may hand us a tuple to fill in; otherwise the tuple
      * comes from the buffer, like the name does in either case.
      */
-    at = *pat ? *pat : (struct gaih_addrtuple *) (buf + skip);
+    at = *pat ? *pat : (struct gaih_addrtuple *)(buf + skip);
     copy = buf + skip + sizeof(struct gaih_addrtuple);
     strcpy(copy, ours);
     memset(at, 0, sizeof(*at));

@@ -39,8 +39,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#define SMTPC_LINE	1024
-#define SMTPC_TIMEOUT	20
+#define SMTPC_LINE 1024
+#define SMTPC_TIMEOUT 20
 
 static FILE *smtpc_in;
 static FILE *smtpc_out;
@@ -68,8 +68,8 @@ smtpc_free_port(void)
     sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
 	smtpc_die(3, "socket");
-    if (bind(fd, (struct sockaddr *) &sin, sizeof(sin)) < 0
-	|| getsockname(fd, (struct sockaddr *) &sin, &len) < 0)
+    if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+	getsockname(fd, (struct sockaddr *)&sin, &len) < 0)
 	smtpc_die(3, "bind 127.0.0.1:0");
     printf("%u\n", ntohs(sin.sin_port));
     close(fd);
@@ -128,20 +128,20 @@ smtpc_connect(const char *src, const char *dst, int port)
 
     if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
 	smtpc_die(3, "socket");
-    (void) setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    (void) setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    (void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    (void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
     memset(&sin, 0, sizeof(sin));
     sin.sin_family = AF_INET;
     if (src) {
 	if (inet_pton(AF_INET, src, &sin.sin_addr) != 1)
 	    smtpc_die(2, "bad source address");
-	if (bind(fd, (struct sockaddr *) &sin, sizeof(sin)) < 0)
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
 	    smtpc_die(3, "bind");
     }
     if (inet_pton(AF_INET, dst, &sin.sin_addr) != 1)
 	smtpc_die(2, "bad server address");
     sin.sin_port = htons(port);
-    if (connect(fd, (struct sockaddr *) &sin, sizeof(sin)) < 0)
+    if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
 	smtpc_die(3, "connect");
     return (fd);
 }
@@ -155,7 +155,7 @@ smtpc_hold(void)
     printf("held\n");
     fflush(stdout);
     while ((ch = getchar()) != EOF && ch != '\n')
-	 /* void */ ;
+	/* void */;
 }
 
 /* smtpc_queue_id - print the queue id of a "250 ... queued as ID" */
@@ -205,7 +205,7 @@ main(int argc, char **argv)
 	    break;
 	default:
 	    fprintf(stderr, "usage: smtpc [-F] [-b src] [-p port] [-e helo]"
-		    " [-f from] [-t rcpt] [-s subject] [-k] addr\n");
+			    " [-f from] [-t rcpt] [-s subject] [-k] addr\n");
 	    return (2);
 	}
     }
@@ -216,8 +216,8 @@ main(int argc, char **argv)
 
     /* Connect and run the session; stdio on a dup for each direction. */
     fd = smtpc_connect(src, argv[optind], port);
-    if ((smtpc_in = fdopen(fd, "r")) == 0
-	|| (smtpc_out = fdopen(dup(fd), "w")) == 0)
+    if ((smtpc_in = fdopen(fd, "r")) == 0 ||
+	(smtpc_out = fdopen(dup(fd), "w")) == 0)
 	smtpc_die(3, "fdopen");
     if (smtpc_reply() / 100 != 2) {
 	fprintf(stderr, "smtpc: refused: %s\n", smtpc_last);
@@ -232,13 +232,14 @@ main(int argc, char **argv)
     snprintf(cmd, sizeof(cmd), "RCPT TO:<%s>", rcpt);
     smtpc_expect(250, cmd);
     smtpc_expect(354, "DATA");
-    fprintf(smtpc_out, "From: <%s>\r\nTo: <%s>\r\nSubject: %s\r\n\r\n"
+    fprintf(smtpc_out,
+	    "From: <%s>\r\nTo: <%s>\r\nSubject: %s\r\n\r\n"
 	    "A message from the postfix-chroot end-to-end suite.\r\n",
 	    from, rcpt, subject);
     fprintf(stderr, "C: (headers and a one-line body)\n");
     smtpc_expect(250, ".");
     smtpc_queue_id();
     fflush(stdout);
-    (void) smtpc_send("QUIT");
+    (void)smtpc_send("QUIT");
     return (0);
 }
