@@ -31,8 +31,8 @@
 #     nsswitch.conf naming files, pfcmod and dns;
 #   - nss-pfcmod: libnss_pfcmod.so.2 NEEDing libpfcmodutil.so.1;
 #   - tzdata (2024a, then 2024b with another Europe/Berlin), setup (2.13.7,
-#     then 2.13.8 with another /etc/services), postfix (main.cf, master.cf
-#     with chrooted services, the queue directory);
+#     then 2.13.8 with another /etc/services), postfix (3.5.25, 3.5.26:
+#     main.cf, master.cf with chrooted services, the queue directory);
 #   - pfc-filler-01..20 (two versions): unrelated files below /usr/lib64
 #     and /usr/share.
 #   /etc/localtime (a link to Europe/Berlin) and /etc/resolv.conf are made
@@ -126,7 +126,8 @@ rpmt_build_packages() {
     build_pkg tzdata.spec "pfc_ver 2024b"
     build_pkg setup.spec "pfc_ver 2.13.7"
     build_pkg setup.spec "pfc_ver 2.13.8"
-    build_pkg postfix.spec
+    build_pkg postfix.spec "pfc_ver 3.5.25"
+    build_pkg postfix.spec "pfc_ver 3.5.26"
     build_pkg fillers.spec "pfc_ver 1.0"
     build_pkg fillers.spec "pfc_ver 1.1"
     cp "$PFC_RPM" "$P/"

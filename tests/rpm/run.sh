@@ -4,9 +4,11 @@
 # run.sh - prove with real rpm and dnf transactions that the postfix-chroot
 # package keeps the Postfix jail fresh
 #
-# Usage: run.sh WORK RPMDIR [BACKEND ...]
+# Usage: run.sh WORK RPMTOP [BACKEND ...]
 #   WORK     scratch directory, emptied first
-#   RPMDIR   rpmbuild's RPMS directory holding postfix-chroot-*.rpm
+#   RPMTOP   rpmbuild's top directory: RPMS/ holds the postfix-chroot
+#            package under test, SRPMS/ its source package (rebuilt here
+#            with a higher release for the upgrade of the package itself)
 #   BACKEND  rpm (rpm --root) or dnf (dnf --installroot from a createrepo_c
 #            repository); both by default, one after the other, each in a
 #            root of its own
@@ -14,11 +16,13 @@
 # The test root and its packages: see lib.sh.
 #
 # Proofs, for each backend (numbers as in the packaging issue)
-#   1 install postfix-chroot last: jail complete, "check" clean
+#   1 install postfix-chroot last: jail complete, "check" clean; 1b
+#     upgrade of postfix-chroot itself: jail untouched
 #   2 glibc upgrade: jail copies equal the new files, old versioned gone
 #   3 nss-pfcmod install: module and dependency appear; erase: gone
 #   4 tzdata upgrade: etc/localtime follows; 4b setup upgrade whose
-#     /etc/services keeps size and time stamp: etc/services follows
+#     /etc/services keeps size and time stamp: etc/services follows;
+#     4c postfix upgrade: the trigger on postfix runs the helper
 #   5 one transaction upgrading 20 unrelated packages: the helper runs at
 #     most twice, quickly, and changes nothing (counted by a wrapper)
 #   6 rpm -q --filetriggers / --triggers list the expected triggers
@@ -37,8 +41,8 @@ export LC_ALL=C
 umask 022
 
 TOP=$(cd "$(dirname "$0")" && pwd)
-WORK=${1:?usage: run.sh WORK RPMDIR [BACKEND ...]}
-RPMDIR=${2:?usage: run.sh WORK RPMDIR [BACKEND ...]}
+WORK=${1:?usage: run.sh WORK RPMTOP [BACKEND ...]}
+RPMTOP=${2:?usage: run.sh WORK RPMTOP [BACKEND ...]}
 shift 2
 BACKENDS=${*:-rpm dnf}
 
@@ -65,7 +69,10 @@ step() {
     pass "transaction succeeded, no scriptlet failure reported"
 }
 
-PFC_RPM=$(ls "$RPMDIR"/*/postfix-chroot-[0-9]*.rpm 2>/dev/null | head -n 1)
+PFC_RPM=$(ls "$RPMTOP"/RPMS/*/postfix-chroot-[0-9]*.rpm 2>/dev/null |
+    head -n 1)
+PFC_SRPM=$(ls "$RPMTOP"/SRPMS/postfix-chroot-*.src.rpm 2>/dev/null |
+    head -n 1)
 RPM_LIB_TOP=$TOP
 rpmt_require
 rm -rf "$WORK"
@@ -75,6 +82,13 @@ trap rpmt_stop EXIT
 t=$(date +%s.%N)
 say "rpm-test: building test packages"
 rpmt_build_packages
+[ -f "$PFC_SRPM" ] || die "no postfix-chroot source package in $RPMTOP/SRPMS"
+# The same package with a higher release, for proof 1b.
+rpmbuild --rebuild --nocheck --nodeps --quiet --define 'dist .1' \
+    --define "_topdir $WORK/rebuild" "$PFC_SRPM" \
+    >"$WORK/logs/rebuild.log" 2>&1 ||
+    die "rebuilding $PFC_SRPM failed: see $WORK/logs/rebuild.log"
+PFC2=$(ls "$WORK"/rebuild/RPMS/*/postfix-chroot-[0-9]*.1.*.rpm)
 say "rpm-test: test packages built ($(elapsed "$t") s)"
 
 # --- assertions on the jail -----------------------------------------------
@@ -189,19 +203,30 @@ ETC_FILES="hosts resolv.conf services host.conf nsswitch.conf localtime
     protocols"
 GLIBC_LIBS="libnss_files.so.2 libnss_dns.so.2 libresolv.so.2"
 
-# syslog_runs - helper processes that logged to the root's syslog so far
-# (in this root every run logs: nsswitch.conf names a missing module)
-syslog_runs() {
-    sed -n 's/.* postfix-chroot\[\([0-9]*\)\]: .*/\1/p' \
-	"$R/var/log/messages" 2>/dev/null | sort -u | wc -l
+# traced NAME OP ARGS... - step, counting the helper's runs with strace
+# where it is installed (the counting wrapper cannot be in place while
+# postfix-chroot itself is installed: the package replaces it)
+traced() {
+    local trace=$WORK/logs/$BACKEND-$1.trace
+    if command -v strace >/dev/null 2>&1; then
+	# rpm closes every possible descriptor before each scriptlet, which
+	# is slow under strace unless the limit is low.
+	PM_PREFIX=(sh -c 'ulimit -n 1024 && exec "$@"' sh
+	    strace -f -qq --seccomp-bpf -e trace=execve -o "$trace")
+	step "$@"
+	PM_PREFIX=()
+	say "    helper runs: $(grep -c 'execve("/usr/sbin/postfix-chroot"' \
+	    "$trace")"
+    else
+	step "$@"
+	say "    helper runs: not counted (no strace)"
+    fi
 }
 
 proof1() {
-    local f n0
+    local f
     say "  proof 1: install postfix-chroot after the others"
-    n0=$(syslog_runs)
-    step p1-install install "$PFC"
-    say "    helper runs (processes in syslog): $(($(syslog_runs) - n0))"
+    traced p1-install install "$PFC"
     for f in $ETC_FILES; do
 	same_file "etc/$f"
     done
@@ -215,6 +240,21 @@ proof1() {
     fi
     absent usr/lib64/libnss_pfcmod.so.2
     helper_check "proof 1"
+}
+
+proof1b() {
+    local before after
+    say "  proof 1b: upgrade postfix-chroot itself"
+    before=$(snapshot)
+    traced p1b-upgrade upgrade "$PFC2"
+    after=$(snapshot)
+    if [ "$before" = "$after" ]; then
+	pass "the jail is untouched (inodes, sizes, times, modes)"
+    else
+	bad "the jail changed:"
+	diff <(echo "$before") <(echo "$after") | sed 's/^/      /'
+    fi
+    helper_check "proof 1b"
 }
 
 proof2() {
@@ -258,13 +298,28 @@ proof4() {
     fi
     helper_check "proof 4"
     runs_show
+}
 
+proof4b() {
     say "  proof 4b: upgrade setup: /etc/services changes, keeping its" \
 	"size and time stamp"
     runs_reset
     step p4-setup upgrade "$N/setup-2.13.8.rpm"
     same_file etc/services
     helper_check "proof 4b"
+    runs_show
+}
+
+proof4c() {
+    say "  proof 4c: upgrade postfix: its trigger runs the helper"
+    runs_reset
+    step p4-postfix upgrade "$N/postfix-3.5.26.rpm"
+    if grep -q 'trigger update (paths: 0)' "$R/var/log/pfc-runs"; then
+	pass "the helper ran for a full update"
+    else
+	bad "the helper did not run"
+    fi
+    helper_check "proof 4c"
     runs_show
 }
 
@@ -407,13 +462,18 @@ prove() {
     say "rpm-test: $BACKEND: proofs in $WORK/$BACKEND"
     rpmt_root "$WORK/$BACKEND"
     proof1
+    proof1b
     counter_on
     proof2
     proof3
     proof4
+    proof4c
     proof5
     proof6
     proof8
+    # Last before the erase: where it fails, the stale etc/services would
+    # make every later "check" fail too.
+    proof4b
     counter_off
     proof7
     rpmt_stop
