@@ -22,7 +22,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 say() { printf '\n\033[1m## %s\033[0m\n' "$*"; }
 show() { printf '$ %s\n' "$*"; }
 
-say "RPM 1. The postfix-chroot package, built by rpmbuild from the release tarball"
+say "RPM 1. The postfix-chroot package, built by rpmbuild from the tarball"
 PFC_RPM=$(ls "$top"/build/rpmbuild/RPMS/*/postfix-chroot-[0-9]*.rpm \
     2>/dev/null | head -n 1 || true)
 if [ -z "$PFC_RPM" ]; then
