@@ -41,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -80,12 +81,33 @@ tu_top_setup_named(const char *name)
 	tu_top[0] = 0;
 }
 
+/* tu_umount_below - lazily unmount everything mounted below DIR, so that
+ * a test that failed with a file system mounted leaves nothing behind */
+static inline void
+tu_umount_below(const char *dir)
+{
+    char line[2 * PATH_MAX], mnt[PATH_MAX];
+    size_t n = strlen(dir);
+    FILE *fp;
+
+    if (n == 0 || (fp = fopen("/proc/self/mounts", "re")) == NULL)
+	return;
+    while (fgets(line, sizeof(line), fp) != NULL) {
+	if (sscanf(line, "%*s %4095s", mnt) == 1
+	    && strncmp(mnt, dir, n) == 0 && mnt[n] == '/')
+	    (void)umount2(mnt, MNT_DETACH);
+    }
+    fclose(fp);
+}
+
 /* tu_top_teardown - remove the TCase directory, whatever the tests did */
 static inline void
 tu_top_teardown(void)
 {
-    if (tu_top[0])
+    if (tu_top[0]) {
+	tu_umount_below(tu_top);
 	tu_rm_rf(tu_top);
+    }
     tu_top[0] = 0;
 }
 
