@@ -43,11 +43,12 @@ so powerpc64-linux-gnu libseedbe64.so.1 -Wl,-rpath,/usr/lib64/seed \
     -Wl,--enable-new-dtags
 so aarch64-linux-gnu libseedarm.so.1
 
-# A dynamic executable (PT_INTERP), a static one, and an object file.
+# A dynamic executable (PT_INTERP), a static one, and an object file,
+# named without ".o" because .gitignore would hide it.
 clang --target=x86_64-linux-gnu -fPIE -pie $LDFLAGS \
     -Wl,-dynamic-linker,/lib64/ld-seed.so.2 -o "$out/exe-dynamic" exe.c \
     libdep-x86_64-linux-gnu.so
 clang --target=x86_64-linux-gnu -static $LDFLAGS -o "$out/exe-static" \
     static.c
-clang --target=x86_64-linux-gnu -c -o "$out/object.o" static.c
+clang --target=x86_64-linux-gnu -c -o "$out/object-rel" static.c
 ls -l "$out"
