@@ -53,8 +53,8 @@ elapsed() { echo "$(date +%s.%N) $1" | awk '{ printf "%.1f", $1 - $2 }'; }
 rpmt_require() {
     local t
     [ "$(id -u)" = 0 ] || die "needs root (chroot, mknod, mount namespaces)"
-    for t in rpm rpmbuild rpm2cpio cpio dnf createrepo_c gcc zic ldconfig \
-	ldd busybox unshare mount chroot mknod file; do
+    for t in rpm rpmbuild rpmspec dnf createrepo_c gcc zic ldconfig ldd \
+	busybox unshare mount chroot mknod file; do
 	command -v "$t" >/dev/null 2>&1 || die "$t is not installed"
     done
     BUSYBOX=$(command -v busybox)
@@ -99,7 +99,8 @@ build_pkg() {
 runtime_list() {
     local x=$WORK/extract
     mkdir -p "$x"
-    (cd "$x" && rpm2cpio "$PFC_RPM" | cpio -idm --quiet) ||
+    rpm --root "$x" --define '_dbpath /var/lib/rpm' -i --nodeps \
+	--noscripts --notriggers "$PFC_RPM" >/dev/null 2>&1 ||
 	die "cannot unpack $PFC_RPM"
     ldd "$x"/usr/sbin/postfix-chroot "$x"/usr/lib64/postfix-chroot/*.so |
 	awk '$2 == "=>" && $3 ~ /^\// { print $1, $3 }
