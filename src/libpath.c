@@ -50,13 +50,32 @@
 #define LDCONF_MAX_DIRS 256
 #define LDCONF_MAX_SIZE (256UL * 1024)
 
-/* lp_exists - does PATH exist below the root (following links)? */
+/*
+ * lp_stat - stat PATH below the root, following links inside the root.
+ * The kernel must never follow a link itself here: an absolute link
+ * (libcap.so.2 -> /lib64/libcap.so.2.48) would be resolved against the
+ * running system instead of the root.
+ */
+static int
+lp_stat(int rootfd, const char *path, struct stat *st)
+{
+    char *canon;
+    int ret;
+
+    if (root_resolve(rootfd, path, 1, &canon, NULL) < 0)
+	return (-1);
+    ret = fstatat(rootfd, root_rel(canon), st, AT_SYMLINK_NOFOLLOW);
+    free(canon);
+    return (ret);
+}
+
+/* lp_exists - is PATH a regular file below the root? */
 static int
 lp_exists(const struct libpath *lp, const char *path)
 {
     struct stat st;
 
-    return (fstatat(lp->rootfd, root_rel(path), &st, 0) == 0);
+    return (lp_stat(lp->rootfd, path, &st) == 0 && S_ISREG(st.st_mode));
 }
 
 /* lp_find_triplet - the multiarch directory holding libc.so.6, or NULL */
@@ -66,7 +85,7 @@ lp_find_triplet(int rootfd)
     DIR *d;
     struct dirent *de;
     char *found = NULL;
-    int fd = openat(rootfd, "usr/lib", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = root_open(rootfd, "/usr/lib", O_RDONLY | O_DIRECTORY, NULL);
     struct stat st;
 
     if (fd < 0 || (d = fdopendir(fd)) == NULL) {
@@ -79,8 +98,8 @@ lp_find_triplet(int rootfd)
 
 	if (fnmatch("*-linux-gnu*", de->d_name, 0) != 0)
 	    continue;
-	p = xasprintf("usr/lib/%s/libc.so.6", de->d_name);
-	if (fstatat(rootfd, p, &st, 0) == 0 && S_ISREG(st.st_mode))
+	p = xasprintf("/usr/lib/%s/libc.so.6", de->d_name);
+	if (lp_stat(rootfd, p, &st) == 0 && S_ISREG(st.st_mode))
 	    found = xstrdup(de->d_name);
 	free(p);
     }
@@ -278,21 +297,27 @@ libpath_init(struct libpath *lp, int rootfd, char *err, size_t errlen)
     return (0);
 }
 
-/* lp_try_dir - is NAME a file in DIR? Then *found = DIR/NAME */
+/*
+ * lp_try_dir - is NAME a file in the directory CANON_DIR (canonical)?
+ * Then *found = SPELLED_DIR/NAME.  The common case, a regular file or no
+ * file, costs one fstatat(); only a link is resolved in full.
+ */
 static int
-lp_try_dir(const struct libpath *lp, const char *dir, const char *name,
-	   char **found)
+lp_try_dir(const struct libpath *lp, const char *canon_dir,
+	   const char *spelled_dir, const char *name, char **found)
 {
-    char *p = path_join(dir, name);
+    char *p = path_join(canon_dir, name);
     struct stat st;
+    int hit;
 
-    if (fstatat(lp->rootfd, root_rel(p), &st, 0) == 0
-	&& S_ISREG(st.st_mode)) {
-	*found = p;
-	return (1);
-    }
+    hit = fstatat(lp->rootfd, root_rel(p), &st, AT_SYMLINK_NOFOLLOW) == 0
+	&& (S_ISREG(st.st_mode) || (S_ISLNK(st.st_mode)
+				    && lp_stat(lp->rootfd, p, &st) == 0
+				    && S_ISREG(st.st_mode)));
     free(p);
-    return (0);
+    if (hit)
+	*found = path_join(spelled_dir, name);
+    return (hit);
 }
 
 /* lp_expand_origin - RUNPATH element with $ORIGIN replaced */
@@ -345,19 +370,24 @@ libpath_find(const struct libpath *lp, const char *name, const char *runpath,
 	return (-EINVAL);
     while (p && *p) {
 	size_t n = strcspn(p, ":");
-	char *d = lp_expand_origin(p, n, origin);
-	int hit = (d[0] == '/' && lp_try_dir(lp, d, name, found));
+	char *d = lp_expand_origin(p, n, origin), *c;
+	int hit = 0;
 
+	if (d[0] == '/' && root_resolve(lp->rootfd, d, 1, &c, NULL) == 0) {
+	    hit = lp_try_dir(lp, c, d, name, found);
+	    free(c);
+	}
 	free(d);
 	if (hit)
 	    return (0);
 	p += n + (p[n] == ':');
     }
     for (i = 0; i < lp->confdirs.n; i++)
-	if (lp_try_dir(lp, lp->confdirs.v[i], name, found))
+	if (lp_try_dir(lp, lp->confdirs.v[i], lp->confdirs.v[i], name, found))
 	    return (0);
     for (i = 0; i < lp->sysdirs.n; i++)
-	if (lp_try_dir(lp, lp->sysdirs.v[i], name, found))
+	if (lp_try_dir(lp, lp->sysdirs_canon.v[i], lp->sysdirs.v[i], name,
+		       found))
 	    return (0);
     return (-ENOENT);
 }
