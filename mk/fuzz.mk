@@ -50,7 +50,7 @@ $(FUZZ_DIR)/obj/%.o: src/%.c $(wildcard src/*.h) | $(FUZZ_DIR)/obj
 
 # The ELF reader needs nothing else; keeping it alone means a module in
 # progress elsewhere cannot stop its fuzzer from building.
-FUZZ_SRCS_elf	?= src/elf.c src/diag.c
+FUZZ_SRCS_elf	?= src/elfread.c src/diag.c
 
 # fuzz_target_rule NAME: link tests/fuzz/fuzz_NAME.c with its modules.  They
 # go in through an archive, so only the members the target uses are linked

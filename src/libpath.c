@@ -42,7 +42,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "elf.h"
+#include "elfread.h"
 #include "libpath.h"
 #include "util.h"
 
@@ -233,7 +233,7 @@ lp_check_libc(struct libpath *lp, const char *path, char *err,
 	snprintf(err, errlen, "%s: %s", path, strerror(-fd));
 	return (fd);
     }
-    ret = elf_read_fd(fd, &ei);
+    ret = elfread_fd(fd, &ei);
     close(fd);
     if (ret < 0) {
 	snprintf(err, errlen, "%s: not a usable ELF object: %s", path,
@@ -242,7 +242,7 @@ lp_check_libc(struct libpath *lp, const char *path, char *err,
     }
     lp->elf_class = ei.elf_class;
     lp->machine = ei.machine;
-    elf_free(&ei);
+    elfread_free(&ei);
     return (0);
 }
 

@@ -54,7 +54,7 @@
 #include <unistd.h>
 
 #include "diag.h"
-#include "elf.h"
+#include "elfread.h"
 #include "nsswitch.h"
 #include "plan.h"
 #include "root.h"
@@ -268,7 +268,7 @@ plan_read_elf(struct planner *pl, const char *canon, struct elf_info *ei)
 
     if (fd < 0)
 	return (-errno);
-    ret = elf_read_fd(fd, ei);
+    ret = elfread_fd(fd, ei);
     close(fd);
     return (ret);
 }
@@ -388,7 +388,7 @@ plan_object(struct planner *pl, const char *found, const char *why,
 	plan_needed(pl, file, &ei);
 	free(dest);
     }
-    elf_free(&ei);
+    elfread_free(&ei);
     free(file);
 }
 

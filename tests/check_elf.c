@@ -3,8 +3,8 @@
  * NAME
  *	check_elf - tests of the ELF reader
  * SUMMARY
- *	Real, crafted and hostile ELF files through elf_read_fd() and
- *	elf_read_mem().
+ *	Real, crafted and hostile ELF files through elfread_fd() and
+ *	elfread_mem().
  * DESCRIPTION
  *	Three sources of input.  Shared objects, executables and object
  *	files compiled at test time with cc: soname, DT_NEEDED, RUNPATH
@@ -45,7 +45,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "elf.h"
+#include "elfread.h"
 
 #define PT_NULL_ 0
 #define PT_LOAD_ 1
@@ -123,7 +123,7 @@ write_file(const char *dir, const char *name, const void *data, size_t len)
     close(fd);
 }
 
-/* read_path - elf_read_fd() on a path; -errno if it cannot be opened */
+/* read_path - elfread_fd() on a path; -errno if it cannot be opened */
 static int
 read_path(const char *path, struct elf_info *info)
 {
@@ -133,7 +133,7 @@ read_path(const char *path, struct elf_info *info)
     memset(info, 0, sizeof(*info));
     if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 	return (-errno);
-    err = elf_read_fd(fd, info);
+    err = elfread_fd(fd, info);
     close(fd);
     return (err);
 }
@@ -528,13 +528,13 @@ read_both(const char *what, const struct img *im, size_t len,
     /* Garbage in, to show that the old contents are not used. */
     memset(info, 0xa5, sizeof(*info));
     memset(&other, 0x5a, sizeof(other));
-    mem_err = elf_read_mem(im->buf, len, info);
+    mem_err = elfread_mem(im->buf, len, info);
     fd = img_file(im, len);
-    fd_err = elf_read_fd(fd, &other);
+    fd_err = elfread_fd(fd, &other);
     close(fd);
     ck_assert_msg(mem_err == fd_err,
 		  "%s, %s, %zu bytes: got %d from "
-		  "elf_read_mem and %d from elf_read_fd, want the same",
+		  "elfread_mem and %d from elfread_fd, want the same",
 		  what, img_name(im), len, mem_err, fd_err);
     if (mem_err < 0) {
 	check_empty(what, info);
@@ -546,7 +546,7 @@ read_both(const char *what, const struct img *im, size_t len,
 		      what, other.nneeded, info->nneeded);
 	check_str(what, other.soname, info->soname);
 	check_str(what, other.interp, info->interp);
-	elf_free(&other);
+	elfread_free(&other);
     }
     return (mem_err);
 }
@@ -596,7 +596,7 @@ START_TEST(test_crafted)
     check_err(img_name(&im), read_both("crafted", &im, im.len, &info), 0);
     check_img_info(&im, &info, "libfoo.so.1", "$ORIGIN/../lib");
     ck_assert_msg(info.nneeded == 2, "got %zu needed, want 2", info.nneeded);
-    elf_free(&info);
+    elfread_free(&info);
     img_free(&im);
 }
 END_TEST
@@ -633,7 +633,7 @@ START_TEST(test_static)
 		  "got %zu needed, want none", info.nneeded);
     check_str("soname", info.soname, NULL);
     check_str("interp", info.interp, NULL);
-    elf_free(&info);
+    elfread_free(&info);
     img_free(&im);
 }
 END_TEST
@@ -1109,7 +1109,7 @@ START_TEST(test_hostile)
 	h->damage(&im);
 	snprintf(what, sizeof(what), "%s, %s", h->name, img_name(&im));
 	check_err(what, read_both(what, &im, im.len, &info), h->want);
-	elf_free(&info);
+	elfread_free(&info);
 	img_free(&im);
     }
 }
@@ -1145,7 +1145,7 @@ START_TEST(test_needed_limit)
 	    check_str("last needed", info.needed[info.nneeded - 1],
 		      "libfoo.so.1");
 	}
-	elf_free(&info);
+	elfread_free(&info);
 	img_free(&im);
     }
 }
@@ -1171,7 +1171,7 @@ START_TEST(test_string_limits)
     err = read_both("longest runpath", &im, im.len, &info);
     check_err("runpath of ELF_MAX_STRING bytes", err, 0);
     check_img_info(&im, &info, "libfoo.so.1", longest);
-    elf_free(&info);
+    elfread_free(&info);
     img_free(&im);
 
     /* One more is refused, though it is terminated. */
@@ -1218,7 +1218,7 @@ START_TEST(test_phnum_limit)
     err = read_both("ELF_MAX_PHNUM headers", &im, im.len, &info);
     check_err("ELF_MAX_PHNUM program headers", err, 0);
     check_img_info(&im, &info, "libfoo.so.1", "$ORIGIN/../lib");
-    elf_free(&info);
+    elfread_free(&info);
     img_free(&im);
 
     opt.extra_phdrs++;
@@ -1244,7 +1244,7 @@ START_TEST(test_dynamic_limit)
     err = read_both("long slack", &im, im.len, &info);
     check_err("DT_NULL early in a huge PT_DYNAMIC", err, 0);
     ck_assert_msg(info.nneeded == 2, "got %zu needed, want 2", info.nneeded);
-    elf_free(&info);
+    elfread_free(&info);
     img_free(&im);
 
     /* Without DT_NULL within the limit, the section is too big. */
@@ -1273,7 +1273,7 @@ START_TEST(test_file_limit)
     ck_assert_msg(truncate(path, ELF_MAX_FILE_SIZE + 1) == 0,
 		  "truncate: got %s", strerror(errno));
     fd = open(path, O_RDONLY | O_CLOEXEC);
-    check_err("file of ELF_MAX_FILE_SIZE + 1", elf_read_fd(fd, &info), -E2BIG);
+    check_err("file of ELF_MAX_FILE_SIZE + 1", elfread_fd(fd, &info), -E2BIG);
     check_empty("big file", &info);
     close(fd);
     img_free(&im);
@@ -1301,41 +1301,41 @@ START_TEST(test_not_elf)
     check_err("magic only", read_path(path, &info), -ENOEXEC);
     check_err("directory", read_path(dir, &info), -EISDIR);
     check_err("/dev/null", read_path("/dev/null", &info), -ENOEXEC);
-    check_err("closed fd", elf_read_fd(-1, &info), -EBADF);
+    check_err("closed fd", elfread_fd(-1, &info), -EBADF);
 
     /* fstat() works on a write-only descriptor, pread() does not. */
     snprintf(path, sizeof(path), "%s/text", dir);
     fd = open(path, O_WRONLY | O_CLOEXEC);
     ck_assert_msg(fd >= 0, "open %s: got %s", path, strerror(errno));
-    check_err("write-only fd", elf_read_fd(fd, &info), -EBADF);
+    check_err("write-only fd", elfread_fd(fd, &info), -EBADF);
     check_empty("write-only fd", &info);
     close(fd);
-    check_err("empty buffer", elf_read_mem("", 0, &info), -ENOEXEC);
+    check_err("empty buffer", elfread_mem("", 0, &info), -ENOEXEC);
 
     /* A FIFO would block a reader that trusted read() to end. */
     snprintf(path, sizeof(path), "%s/fifo", dir);
     ck_assert_msg(mkfifo(path, 0600) == 0, "mkfifo: got %s", strerror(errno));
     fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
     ck_assert_msg(fd >= 0, "open fifo: got %s", strerror(errno));
-    check_err("FIFO", elf_read_fd(fd, &info), -ENOEXEC);
+    check_err("FIFO", elfread_fd(fd, &info), -ENOEXEC);
     check_empty("FIFO", &info);
     close(fd);
 }
 END_TEST
 
-/* test_free - elf_free() on a zeroed structure, and twice */
+/* test_free - elfread_free() on a zeroed structure, and twice */
 START_TEST(test_free)
 {
     struct elf_info info;
     struct img im;
 
     memset(&info, 0, sizeof(info));
-    elf_free(&info);
+    elfread_free(&info);
     img_build(&im, ELF_CLASS64, ELF_DATA_LSB, NULL);
-    check_err("valid image", elf_read_mem(im.buf, im.len, &info), 0);
-    elf_free(&info);
-    check_empty("after elf_free", &info);
-    elf_free(&info);
+    check_err("valid image", elfread_mem(im.buf, im.len, &info), 0);
+    elfread_free(&info);
+    check_empty("after elfread_free", &info);
+    elfread_free(&info);
     img_free(&im);
 }
 END_TEST
@@ -1356,7 +1356,7 @@ build_dep(const char *dir)
 	   "libdep.so", "dep.c", (char *)NULL);
 }
 
-/* read_in - elf_read_fd() on DIR/NAME */
+/* read_in - elfread_fd() on DIR/NAME */
 static int
 read_in(const char *dir, const char *name, struct elf_info *info)
 {
@@ -1391,14 +1391,14 @@ START_TEST(test_cc_runpath)
 		  "needed: got no libdep.so.1, want it");
     ck_assert_msg(info.nneeded >= 1 && info.nneeded < 10,
 		  "got %zu needed, want 1 to 9", info.nneeded);
-    elf_free(&info);
+    elfread_free(&info);
 
     /* The dependency itself needs no library of ours. */
     check_err("libdep.so", read_in(dir, "libdep.so", &info), 0);
     check_str("soname", info.soname, "libdep.so.1");
     ck_assert_msg(!has_needed(&info, "libdep"),
 		  "needed: got libdep, want no self-reference");
-    elf_free(&info);
+    elfread_free(&info);
 }
 END_TEST
 
@@ -1419,7 +1419,7 @@ START_TEST(test_cc_rpath)
     check_str("soname", info.soname, NULL);
     ck_assert_msg(has_needed(&info, "libdep.so.1"),
 		  "needed: got no libdep.so.1, want it");
-    elf_free(&info);
+    elfread_free(&info);
 }
 END_TEST
 
@@ -1442,7 +1442,7 @@ START_TEST(test_cc_exe)
 		  "needed: got no libc.so.*, want it");
     ck_assert_msg(info.type == ELF_TYPE_DYN || info.type == ELF_TYPE_EXEC,
 		  "got type %u, want ET_DYN or ET_EXEC", info.type);
-    elf_free(&info);
+    elfread_free(&info);
 }
 END_TEST
 
@@ -1462,7 +1462,7 @@ START_TEST(test_cc_object)
 		  "got %zu needed, soname %s, "
 		  "want nothing",
 		  info.nneeded, info.soname ? info.soname : "(null)");
-    elf_free(&info);
+    elfread_free(&info);
 }
 END_TEST
 
@@ -1505,7 +1505,7 @@ START_TEST(test_cc_truncated)
     run_cc(dir, "-shared", "-fPIC", "-Wl,-soname,libcut.so.1", "-o",
 	   "libcut.so", "lib.c", "-L.", "-ldep", (char *)NULL);
     buf = load_file(dir, "libcut.so", &len);
-    check_err("whole libcut.so", elf_read_mem(buf, len, &whole), 0);
+    check_err("whole libcut.so", elfread_mem(buf, len, &whole), 0);
 
     /*
      * Section headers and non-allocated sections follow the segments, so
@@ -1513,7 +1513,7 @@ START_TEST(test_cc_truncated)
      * from it on every cut gives what the whole file gives.
      */
     for (cut = 0; cut < len; cut++) {
-	err = elf_read_mem(buf, cut, &info);
+	err = elfread_mem(buf, cut, &info);
 	if (err == 0 && first_ok == 0)
 	    first_ok = cut;
 	if (first_ok == 0) {
@@ -1532,13 +1532,13 @@ START_TEST(test_cc_truncated)
 		      "cut to %zu: got %zu "
 		      "needed, want %zu",
 		      cut, info.nneeded, whole.nneeded);
-	elf_free(&info);
+	elfread_free(&info);
     }
     ck_assert_msg(first_ok == 0 || first_ok > 64,
 		  "got success from %zu "
 		  "bytes, want none inside the ELF header",
 		  first_ok);
-    elf_free(&whole);
+    elfread_free(&whole);
     free(buf);
 }
 END_TEST
@@ -1570,7 +1570,7 @@ START_TEST(test_system_self)
 		  info.interp ? info.interp : "(null)");
     ck_assert_msg(has_needed(&info, "libc.so."),
 		  "needed: got no libc.so.*, want it");
-    elf_free(&info);
+    elfread_free(&info);
 }
 END_TEST
 
@@ -1589,7 +1589,7 @@ START_TEST(test_system_libc)
 		  "%s: got soname %s, want libc.so.*", path,
 		  info.soname ? info.soname : "(null)");
     check_str(path, info.soname, basename(copy));
-    elf_free(&info);
+    elfread_free(&info);
     free(copy);
 }
 END_TEST
@@ -1615,14 +1615,14 @@ START_TEST(test_system_nss)
 		      "%s: got no libc.so.* "
 		      "in %zu needed, want it",
 		      gl.gl_pathv[i], info.nneeded);
-	elf_free(&info);
+	elfread_free(&info);
     }
     globfree(&gl);
     free(copy);
 }
 END_TEST
 
-/* elf_suite - the tests of src/elf.c */
+/* elf_suite - the tests of src/elfread.c */
 Suite *
 elf_suite(void)
 {

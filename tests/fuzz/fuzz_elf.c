@@ -3,10 +3,10 @@
  * NAME
  *	fuzz_elf - libFuzzer target for the ELF reader
  * SUMMARY
- *	Feed arbitrary bytes to elf_read_mem() and elf_read_fd().
+ *	Feed arbitrary bytes to elfread_mem() and elfread_fd().
  * DESCRIPTION
- *	Each input is read twice: from memory with elf_read_mem(), and from
- *	a memory file with elf_read_fd(), so that both readers of the shared
+ *	Each input is read twice: from memory with elfread_mem(), and from
+ *	a memory file with elfread_fd(), so that both readers of the shared
  *	parser are exercised.  Both must give the same result, and on
  *	success the same strings; every string must be terminated and
  *	within the limits of elf.h.  A difference aborts, which libFuzzer
@@ -28,7 +28,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "elf.h"
+#include "elfread.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -101,7 +101,7 @@ fuzz_compare(const struct elf_info *a, const struct elf_info *b)
 	    fuzz_fail("readers disagree on a needed name");
 }
 
-/* fuzz_memfd - the memory file that elf_read_fd() reads, made once */
+/* fuzz_memfd - the memory file that elfread_fd() reads, made once */
 static int
 fuzz_memfd(const uint8_t *data, size_t size)
 {
@@ -124,10 +124,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int mem_err;
     int file_err;
 
-    mem_err = elf_read_mem(data, size, &mem);
-    file_err = elf_read_fd(fuzz_memfd(data, size), &file);
+    mem_err = elfread_mem(data, size, &mem);
+    file_err = elfread_fd(fuzz_memfd(data, size), &file);
     if (mem_err != file_err)
-	fuzz_fail("elf_read_mem and elf_read_fd disagree on the result");
+	fuzz_fail("elfread_mem and elfread_fd disagree on the result");
     if (mem_err == 0) {
 	fuzz_check_info(&mem);
 	fuzz_compare(&mem, &file);
@@ -137,10 +137,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	       mem.nneeded != 0) {
 	fuzz_fail("failed read left something in the result");
     }
-    elf_free(&mem);
-    elf_free(&file);
+    elfread_free(&mem);
+    elfread_free(&file);
 
-    /* elf_free() must be safe to repeat. */
-    elf_free(&mem);
+    /* elfread_free() must be safe to repeat. */
+    elfread_free(&mem);
     return (0);
 }

@@ -1,20 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
- *	elf - read the dynamic-linking facts of an ELF file
+ *	elfread - read the dynamic-linking facts of an ELF file
  * SUMMARY
  *	Tell which libraries a shared object needs, without running it.
  * DESCRIPTION
- *	elf_read_fd() reads the ELF file open on FD with pread(); the file
- *	offset of FD is not used and not changed.  elf_read_mem() reads an
+ *	elfread_fd() reads the ELF file open on FD with pread(); the file
+ *	offset of FD is not used and not changed.  elfread_mem() reads an
  *	ELF image of LEN bytes at BUF.  Both share one parser that reaches
  *	the data through a small reader, so the fuzzer that drives
- *	elf_read_mem() also tests what elf_read_fd() does.
+ *	elfread_mem() also tests what elfread_fd() does.
  *
  *	Both overwrite *INFO without looking at its old contents.  On
  *	success the caller owns the strings in it and releases them with
- *	elf_free().  On failure *INFO is left zeroed and holds nothing to
- *	free.  elf_free() releases everything, zeroes the structure, and
+ *	elfread_free().  On failure *INFO is left zeroed and holds nothing to
+ *	free.  elfread_free() releases everything, zeroes the structure, and
  *	may be called again, or on a zeroed structure.
  *
  *	What is read: the ELF header (class, byte order, type, machine);
@@ -81,11 +81,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "elf.h"
+#include "elfread.h"
 
 /*
- * Values from the ELF specification.  The system <elf.h> cannot be used
- * because src/elf.h has the same name and comes first on the include path.
+ * Values from the ELF specification, spelled out so that the parser
+ * depends on no system header for the classes and byte orders it reads.
  */
 #define ELF_IDENT_SIZE 16       /* e_ident[] */
 #define ELF_IDENT_CLASS 4       /* EI_CLASS */
@@ -627,7 +627,7 @@ elf_read_strings(struct elf_file *ef, const unsigned char *dyn,
 
     /*
      * The needed libraries, in file order.  nneeded counts only names
-     * already read, so that elf_free() frees exactly those on error.  An
+     * already read, so that elfread_free() frees exactly those on error.  An
      * empty name would make a caller look up a directory.
      */
     if (di->nneeded == 0)
@@ -683,7 +683,7 @@ out:
     return (err);
 }
 
-/* elf_parse - the parser shared by elf_read_fd() and elf_read_mem() */
+/* elf_parse - the parser shared by elfread_fd() and elfread_mem() */
 static int
 elf_parse(const struct elf_reader *rd, struct elf_info *info)
 {
@@ -715,11 +715,11 @@ elf_parse(const struct elf_reader *rd, struct elf_info *info)
 out:
     free(ef.phdrs);
     if (err < 0)
-	elf_free(info);
+	elfread_free(info);
     return (err);
 }
 
-/* elf_pread - reader for elf_read_fd(): pread() until LEN bytes are in */
+/* elf_pread - reader for elfread_fd(): pread() until LEN bytes are in */
 static int
 elf_pread(void *ctx, void *buf, size_t len, uint64_t off)
 {
@@ -744,9 +744,9 @@ elf_pread(void *ctx, void *buf, size_t len, uint64_t off)
     return (0);
 }
 
-/* elf_read_fd - read the ELF file open on FD */
+/* elfread_fd - read the ELF file open on FD */
 int
-elf_read_fd(int fd, struct elf_info *info)
+elfread_fd(int fd, struct elf_info *info)
 {
     struct elf_reader rd;
     struct stat st;
@@ -768,7 +768,7 @@ elf_read_fd(int fd, struct elf_info *info)
     return (elf_parse(&rd, info));
 }
 
-/* elf_memread - reader for elf_read_mem(): copy from the buffer */
+/* elf_memread - reader for elfread_mem(): copy from the buffer */
 static int
 elf_memread(void *ctx, void *buf, size_t len, uint64_t off)
 {
@@ -776,9 +776,9 @@ elf_memread(void *ctx, void *buf, size_t len, uint64_t off)
     return (0);
 }
 
-/* elf_read_mem - read the ELF image of LEN bytes at BUF */
+/* elfread_mem - read the ELF image of LEN bytes at BUF */
 int
-elf_read_mem(const void *buf, size_t len, struct elf_info *info)
+elfread_mem(const void *buf, size_t len, struct elf_info *info)
 {
     struct elf_reader rd;
 
@@ -788,9 +788,9 @@ elf_read_mem(const void *buf, size_t len, struct elf_info *info)
     return (elf_parse(&rd, info));
 }
 
-/* elf_free - release what elf_read_fd() or elf_read_mem() returned */
+/* elfread_free - release what elfread_fd() or elfread_mem() returned */
 void
-elf_free(struct elf_info *info)
+elfread_free(struct elf_info *info)
 {
     size_t i;
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef PFC_ELF_H
-#define PFC_ELF_H
+#ifndef PFC_ELFREAD_H
+#define PFC_ELFREAD_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -38,8 +38,8 @@ struct elf_info {
     size_t nneeded;
 };
 
-int elf_read_fd(int fd, struct elf_info *info);
-int elf_read_mem(const void *buf, size_t len, struct elf_info *info);
-void elf_free(struct elf_info *info);
+int elfread_fd(int fd, struct elf_info *info);
+int elfread_mem(const void *buf, size_t len, struct elf_info *info);
+void elfread_free(struct elf_info *info);
 
 #endif
