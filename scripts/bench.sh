@@ -450,11 +450,18 @@ diagnose() {
     setup "$1" ours
     prepare "$1"
     once "$1" ours strace -f -qq -c -S calls -o "$S/sc" > /dev/null 2>&1 || true
-    setup "$1" floor
-    once "$1" floor strace -f -qq -c -o "$S/sc.floor" > /dev/null 2>&1 || true
-    echo "  system calls: $(awk '/ total$/ { print $4 }' "$S/sc") (floor:" \
-	"$(awk '/ total$/ { print $4 }' "$S/sc.floor")); most frequent (strace -c):"
-    sed -n '3,12p' "$S/sc" | sed 's/^/    /'
+    setup "$1" ours
+    prepare "$1"
+    once "$1" ours strace -qq -o "$OUT/strace/$1.ours.all" > /dev/null 2>&1 || true
+    for t in floor floor-selinux; do
+	once "$1" "$t" strace -qq -o "$S/sc.$t" > /dev/null 2>&1 || true
+    done
+    echo "  system calls of one run, by kind:" \
+	"$(awk -f "$aux/syscalls.awk" "$OUT/strace/$1.ours.all")"
+    echo "    (the empty program makes $(grep -vc '^+++' "$S/sc.floor")," \
+	"empty + libselinux $(grep -vc '^+++' "$S/sc.floor-selinux");" \
+	"full log $OUT/strace/$1.ours.all); most frequent (strace -c):"
+    sed -n '3,8p' "$S/sc" | sed 's/^/    /'
     f=$OUT/callgrind/$1.ours.out
     if [ -s "$f" ] && command -v callgrind_annotate >/dev/null 2>&1; then
 	echo "  functions by own instructions (callgrind, total $(sed -n \
@@ -462,17 +469,26 @@ diagnose() {
 	callgrind_annotate --auto=no "$f" 2>/dev/null |
 	    grep -E '^ *[0-9,]+ \( *[0-9.]+%\)  ' | grep -v 'PROGRAM TOTALS' |
 	    sed -n '1,8p' | sed 's/^/    /'
+	echo "  inclusive (the loader's start-up, then the program's own parts):"
+	callgrind_annotate --auto=no --inclusive=yes "$f" 2>/dev/null |
+	    grep -E '^ *[0-9,]+ \( *[0-9.]+%\)  ' |
+	    grep -E 'rtld.c:_dl_start |  src/[a-z_]+\.c:[a-z_]+ \[' |
+	    sed -n '1,9p' | sed 's/^/    /'
     fi
     if [ "$1" = first ] && [ -e "$S/bin/nosync.so" ]; then
-	echo "  the same with fsync/fdatasync made no-ops (LD_PRELOAD, diagnosis only):"
-	HF_ENV="env LD_PRELOAD=$S/bin/nosync.so"
-	for t in ours linux2; do
-	    measure first-nosync "$t" "$RUNS" > /dev/null 2>&1 || true
+	# Interleaved, so that the load is the same for both.
+	r=1
+	while [ "$r" -le "$ROUNDS" ]; do
+	    measure first-sync ours "$RUNS" > /dev/null 2>&1 || true
+	    HF_ENV="env LD_PRELOAD=$S/bin/nosync.so"
+	    measure first-nosync ours "$RUNS" > /dev/null 2>&1 || true
+	    HF_ENV=
+	    r=$((r + 1))
 	done
-	HF_ENV=
-	echo "    postfix-chroot median $(median first-nosync ours) ms" \
-	    "(with fsync $(median first ours) ms); LINUX2" \
-	    "$(median first-nosync linux2) ms"
+	echo "  the same runs with fsync/fdatasync made no-ops by LD_PRELOAD" \
+	    "(diagnosis only), interleaved:"
+	echo "    postfix-chroot median $(median first-nosync ours) ms without" \
+	    "fsync, $(median first-sync ours) ms with; LINUX2 never fsyncs"
     fi
 }
 
