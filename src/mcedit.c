@@ -65,7 +65,8 @@
  *	notes what it found in each field it changed.  The record is a
  *	small text file in the tool's state directory, one line per field:
  *	"WAS SERVICE/TYPE", WAS being '-' or 'n', in master.cf order, after
- *	two comment lines.  Duplicate names match in file order.  Rules:
+ *	two comment lines; " N" follows the name for the N-th entry of a
+ *	name that occurs more than once (N >= 2).  Rules:
  *	enable adds an item for each field it changes and keeps the items
  *	of fields that are still 'y'; disable uses and drops the items of
  *	the entries it handles, restoring the noted value only when the
@@ -166,14 +167,76 @@ mcedit_is_never(const struct mastercf_entry *e, const char *const *never)
     return (0);
 }
 
-/* mce_match - 1 if entry E is called NAME ("service/type") */
-static int
-mce_match(const struct mastercf_entry *e, const char *name)
-{
-    size_t slen = strlen(e->service);
+/*
+ * The "service/type" name of every entry, and its number among the
+ * entries of that name (1, 2, ... in file order; duplicates are legal).
+ */
+struct mce_names {
+    char **name;
+    unsigned *nth;
+    size_t n;
+};
 
-    return (strncmp(name, e->service, slen) == 0 && name[slen] == '/' &&
-	    strcmp(name + slen + 1, e->type) == 0);
+/* mce_cmp_index - order entry indexes by name, then by position */
+static int
+mce_cmp_index(const void *a, const void *b, void *ctx)
+{
+    char *const *name = ctx;
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int c = strcmp(name[i], name[j]);
+
+    return (c ? c : (i > j) - (i < j));
+}
+
+/* mce_names_free - release what mce_names_make() allocated */
+static void
+mce_names_free(struct mce_names *nm)
+{
+    size_t i;
+
+    for (i = 0; nm->name && i < nm->n; i++)
+	free(nm->name[i]);
+    free(nm->name);
+    free(nm->nth);
+    memset(nm, 0, sizeof(*nm));
+}
+
+/* mce_names_make - names and occurrence numbers of MC's entries */
+static int
+mce_names_make(const struct mastercf *mc, struct mce_names *nm)
+{
+    size_t *idx, i;
+
+    nm->n = mc->n;
+    nm->name = calloc(mc->n + 1, sizeof(*nm->name));
+    nm->nth = calloc(mc->n + 1, sizeof(*nm->nth));
+    idx = calloc(mc->n + 1, sizeof(*idx));
+    if (nm->name == NULL || nm->nth == NULL || idx == NULL)
+	goto nomem;
+    for (i = 0; i < mc->n; i++) {
+	const struct mastercf_entry *e = &mc->ent[i];
+	size_t len = strlen(e->service) + strlen(e->type) + 2;
+
+	if ((nm->name[i] = malloc(len)) == NULL)
+	    goto nomem;
+	snprintf(nm->name[i], len, "%s/%s", e->service, e->type);
+	idx[i] = i;
+    }
+
+    /* Sorted by name, equal names are neighbours in file order. */
+    qsort_r(idx, mc->n, sizeof(*idx), mce_cmp_index, nm->name);
+    for (i = 0; i < mc->n; i++)
+	nm->nth[idx[i]] =
+	    i > 0 && strcmp(nm->name[idx[i]], nm->name[idx[i - 1]]) == 0
+		? nm->nth[idx[i - 1]] + 1
+		: 1;
+    free(idx);
+    return (0);
+
+nomem:
+    free(idx);
+    mce_names_free(nm);
+    return (-ENOMEM);
 }
 
 /*
@@ -196,8 +259,8 @@ mce_check_name(const char *name, int strict)
 
 /* mce_select - mark the entries that REQ names; refuse bad names */
 static int
-mce_select(const struct mastercf *mc, const struct mcedit_req *req,
-	   char *target, char *err, size_t errlen)
+mce_select(const struct mastercf *mc, const struct mce_names *nm,
+	   const struct mcedit_req *req, char *target, char *err, size_t errlen)
 {
     size_t i, k, found;
 
@@ -213,7 +276,7 @@ mce_select(const struct mastercf *mc, const struct mcedit_req *req,
 	    return (mce_error(-EINVAL, err, errlen,
 			      "%.300s: not a SERVICE/TYPE name", name));
 	for (found = 0, i = 0; i < mc->n; i++) {
-	    if (!mce_match(&mc->ent[i], name))
+	    if (strcmp(nm->name[i], name) != 0)
 		continue;
 	    if (req->mode == MCEDIT_ENABLE &&
 		mcedit_is_never(&mc->ent[i], req->never))
@@ -231,33 +294,49 @@ mce_select(const struct mastercf *mc, const struct mcedit_req *req,
     return (0);
 }
 
+/* mce_cmp_item - order record items by name, then by number */
+static int
+mce_cmp_item(const void *a, const void *b)
+{
+    const struct mcedit_record_item *x =
+	*(const struct mcedit_record_item *const *)a;
+    const struct mcedit_record_item *y =
+	*(const struct mcedit_record_item *const *)b;
+    int c = strcmp(x->name, y->name);
+
+    return (c ? c : (x->nth > y->nth) - (x->nth < y->nth));
+}
+
 /*
  * mce_recorded - for each entry, what the record says enable found
- * there (0: nothing).  The k-th entry of a name takes the k-th item of
- * that name.
+ * there (0: nothing), by name and number among the entries of that name.
  */
-static void
-mce_recorded(const struct mastercf *mc, const struct mcedit_record *rec,
+static int
+mce_recorded(const struct mce_names *nm, const struct mcedit_record *rec,
 	     char *was)
 {
-    char *used;
-    size_t i, j;
+    const struct mcedit_record_item **sorted, **hit;
+    struct mcedit_record_item key;
+    const struct mcedit_record_item *kp = &key;
+    size_t i;
 
-    memset(was, 0, mc->n);
+    memset(was, 0, nm->n);
     if (rec == NULL || rec->n == 0)
-	return;
-    if ((used = calloc(rec->n, 1)) == NULL)
-	return;
-    for (i = 0; i < mc->n; i++) {
-	for (j = 0; j < rec->n; j++) {
-	    if (!used[j] && mce_match(&mc->ent[i], rec->item[j].name)) {
-		used[j] = 1;
-		was[i] = rec->item[j].was;
-		break;
-	    }
-	}
+	return (0);
+    if ((sorted = calloc(rec->n, sizeof(*sorted))) == NULL)
+	return (-ENOMEM);
+    for (i = 0; i < rec->n; i++)
+	sorted[i] = &rec->item[i];
+    qsort(sorted, rec->n, sizeof(*sorted), mce_cmp_item);
+    for (i = 0; i < nm->n; i++) {
+	key.name = nm->name[i];
+	key.nth = nm->nth[i];
+	hit = bsearch(&kp, sorted, rec->n, sizeof(*sorted), mce_cmp_item);
+	if (hit)
+	    was[i] = (*hit)->was;
     }
-    free(used);
+    free(sorted);
+    return (0);
 }
 
 /* mce_new_value - the chroot field of one entry after the edit */
@@ -281,17 +360,15 @@ mce_new_value(const struct mcedit_req *req, int cur, int target, int was)
 /* mce_add_change - append one change to RES */
 static int
 mce_add_change(struct mcedit_result *res, const struct mastercf_entry *e,
-	       int now)
+	       const char *name, int now)
 {
     struct mcedit_change *c;
-    char name[MCE_NAME_MAX];
 
     c = realloc(res->chg, (res->n + 1) * sizeof(*c));
     if (c == NULL)
 	return (-ENOMEM);
     res->chg = c;
     c += res->n;
-    (void)mastercf_entry_name(e, name, sizeof(name));
     if ((c->name = strdup(name)) == NULL)
 	return (-ENOMEM);
     c->line = e->line;
@@ -304,7 +381,7 @@ mce_add_change(struct mcedit_result *res, const struct mastercf_entry *e,
 
 /* mce_add_item - append one item to record REC */
 static int
-mce_add_item(struct mcedit_record *rec, const char *name, int was)
+mce_add_item(struct mcedit_record *rec, const char *name, unsigned nth, int was)
 {
     struct mcedit_record_item *it;
 
@@ -314,16 +391,17 @@ mce_add_item(struct mcedit_record *rec, const char *name, int was)
     rec->item = it;
     if ((it[rec->n].name = strdup(name)) == NULL)
 	return (-ENOMEM);
+    it[rec->n].nth = nth;
     it[rec->n++].was = (char)was;
     return (0);
 }
 
 /* mce_apply_values - fill RES from the per-entry selection and record */
 static int
-mce_apply_values(const struct mastercf *mc, const struct mcedit_req *req,
-		 const char *target, const char *was, struct mcedit_result *res)
+mce_apply_values(const struct mastercf *mc, const struct mce_names *nm,
+		 const struct mcedit_req *req, const char *target,
+		 const char *was, struct mcedit_result *res)
 {
-    char name[MCE_NAME_MAX];
     size_t i;
     int cur, now, keep;
 
@@ -334,7 +412,7 @@ mce_apply_values(const struct mastercf *mc, const struct mcedit_req *req,
 	now = mce_new_value(req, cur, target[i], was[i]);
 	if (now != cur) {
 	    res->buf[e->chroot_off] = (char)now;
-	    if (mce_add_change(res, e, now) < 0)
+	    if (mce_add_change(res, e, nm->name[i], now) < 0)
 		return (-ENOMEM);
 	}
 
@@ -345,11 +423,8 @@ mce_apply_values(const struct mastercf *mc, const struct mcedit_req *req,
 	    keep = 0;
 	else
 	    keep = now == 'y' ? was[i] : 0;
-	if (keep) {
-	    (void)mastercf_entry_name(e, name, sizeof(name));
-	    if (mce_add_item(&res->rec, name, keep) < 0)
-		return (-ENOMEM);
-	}
+	if (keep && mce_add_item(&res->rec, nm->name[i], nm->nth[i], keep) < 0)
+	    return (-ENOMEM);
     }
     return (0);
 }
@@ -360,6 +435,7 @@ mcedit_compute(const struct mastercf *mc, const struct mcedit_req *req,
 	       const struct mcedit_record *rec, struct mcedit_result *res,
 	       char *err, size_t errlen)
 {
+    struct mce_names nm = {NULL, NULL, 0};
     char *target = NULL, *was = NULL;
     int ret;
 
@@ -374,24 +450,26 @@ mcedit_compute(const struct mastercf *mc, const struct mcedit_req *req,
     target = calloc(mc->n + 1, 1);
     was = calloc(mc->n + 1, 1);
     res->buf = malloc(mc->len + 1);
-    if (target == NULL || was == NULL || res->buf == NULL) {
+    if (target == NULL || was == NULL || res->buf == NULL ||
+	mce_names_make(mc, &nm) < 0) {
 	ret = mce_error(-ENOMEM, err, errlen, "out of memory");
 	goto out;
     }
-    if ((ret = mce_select(mc, req, target, err, errlen)) < 0)
+    if ((ret = mce_select(mc, &nm, req, target, err, errlen)) < 0)
 	goto out;
 
     /* The new bytes: a copy with one byte changed per changed field. */
     memcpy(res->buf, mc->buf, mc->len);
     res->buf[mc->len] = 0;
     res->len = mc->len;
-    mce_recorded(mc, rec, was);
-    if ((ret = mce_apply_values(mc, req, target, was, res)) < 0)
+    if ((ret = mce_recorded(&nm, rec, was)) < 0 ||
+	(ret = mce_apply_values(mc, &nm, req, target, was, res)) < 0)
 	mce_error(ret, err, errlen, "out of memory");
 
 out:
     if (ret < 0)
 	mcedit_result_free(res);
+    mce_names_free(&nm);
     free(target);
     free(was);
     return (ret);
@@ -762,7 +840,27 @@ mce_write_new(int dirfd, const char *name, int meta, mode_t mode,
 static const char mce_record_head[] =
     "# postfix-chroot: master.cf chroot fields as they were before "
     "\"enable\".\n"
-    "# \"disable\" restores them.  One line each: WAS SERVICE/TYPE\n";
+    "# \"disable\" restores them.  One line each: WAS SERVICE/TYPE [N]\n";
+
+/* mce_record_item - one line "WAS NAME [N]" into REC, or -EINVAL */
+static int
+mce_record_item(char *line, struct mcedit_record *rec)
+{
+    char *name = line + 2, *num, *end;
+    unsigned long nth = 1;
+
+    if ((line[0] != '-' && line[0] != 'n') || line[1] != ' ')
+	return (-EINVAL);
+    if ((num = strchr(name, ' ')) != NULL) {
+	*num++ = 0;
+	nth = strtoul(num, &end, 10);
+	if (*num < '1' || *num > '9' || *end != 0 || nth > 1000000)
+	    return (-EINVAL);
+    }
+    if (!mce_check_name(name, 0) || strlen(name) >= MCE_NAME_MAX)
+	return (-EINVAL);
+    return (mce_add_item(rec, name, (unsigned)nth, line[0]));
+}
 
 /* mce_record_parse - the items of record text BUF */
 static int
@@ -771,6 +869,7 @@ mce_record_parse(char *buf, const char *name, struct mcedit_record *rec,
 {
     char *line, *next;
     unsigned lineno = 0;
+    int ret;
 
     for (line = buf; *line; line = next) {
 	lineno++;
@@ -780,12 +879,11 @@ mce_record_parse(char *buf, const char *name, struct mcedit_record *rec,
 	*next++ = 0;
 	if (line[0] == '#' || line[0] == 0)
 	    continue;
-	if ((line[0] != '-' && line[0] != 'n') || line[1] != ' ' ||
-	    !mce_check_name(line + 2, 0) || strlen(line + 2) >= MCE_NAME_MAX)
-	    return (mce_error(-EINVAL, err, errlen, "%s: line %u: malformed",
-			      name, lineno));
-	if (mce_add_item(rec, line + 2, line[0]) < 0)
-	    return (mce_error(-ENOMEM, err, errlen, "out of memory"));
+	if ((ret = mce_record_item(line, rec)) == -ENOMEM)
+	    return (mce_error(ret, err, errlen, "out of memory"));
+	if (ret < 0)
+	    return (mce_error(ret, err, errlen, "%s: line %u: malformed", name,
+			      lineno));
     }
     return (0);
 }
@@ -857,6 +955,8 @@ mcedit_record_save(int dirfd, const char *name, const struct mcedit_record *rec,
 	mce_put(&b, &rec->item[i].was, 1);
 	mce_put(&b, " ", 1);
 	mce_put(&b, rec->item[i].name, strlen(rec->item[i].name));
+	if (rec->item[i].nth > 1)
+	    mce_printf(&b, " %u", rec->item[i].nth);
 	mce_put(&b, "\n", 1);
     }
     if (b.failed) {

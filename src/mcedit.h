@@ -54,8 +54,9 @@ struct mcedit_change {
 
 /* What enable found in fields it changed: one item per such field. */
 struct mcedit_record_item {
-    char *name; /* "service/type"; duplicates match in file order */
-    char was;   /* '-' or 'n' */
+    char *name;   /* "service/type" */
+    unsigned nth; /* 1: first entry of that name, 2: the next, ... */
+    char was;     /* '-' or 'n' */
 };
 
 struct mcedit_record {

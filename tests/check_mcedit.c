@@ -626,9 +626,9 @@ START_TEST(test_record_rules)
 			     "b unix - - n - - b\n"
 			     "c unix - - y - - c\n"
 			     "a unix - - n - - a\n";
-    struct mcedit_record_item items[] = {{(char *)"a/unix", '-'},
-					 {(char *)"b/unix", 'n'},
-					 {(char *)"a/unix", 'n'}};
+    struct mcedit_record_item items[] = {{(char *)"a/unix", 1, '-'},
+					 {(char *)"b/unix", 1, 'n'},
+					 {(char *)"a/unix", 2, 'n'}};
     struct mcedit_record stale = {items, 3};
     struct mcedit_result e, d, s;
     char *edited;
@@ -642,6 +642,7 @@ START_TEST(test_record_rules)
     ck_assert_int_eq(e.rec.item[1].was, 'n');
     ck_assert_str_eq(e.rec.item[2].name, "a/unix");
     ck_assert_int_eq(e.rec.item[2].was, 'n');
+    ck_assert_int_eq(e.rec.item[2].nth, 2);
 
     /* Disable of b alone keeps the other items. */
     {
@@ -668,6 +669,25 @@ START_TEST(test_record_rules)
     ck_assert_uint_eq(s.rec.n, 0);
     mcedit_result_free(&s);
 
+    /*
+     * Duplicates: the first entry was 'y' already, the second '-'.  The
+     * record numbers them, so disable restores the second one only.
+     */
+    {
+	static const char dup[] = "a unix - - y - - a\na unix - - - - - a\n";
+	struct mcedit_result de, dd;
+
+	compute(dup, strlen(dup), MCEDIT_ENABLE, 'n', NULL, NULL, 0, &de,
+		"dup");
+	ck_assert_uint_eq(de.rec.n, 1);
+	ck_assert_uint_eq(de.rec.item[0].nth, 2);
+	compute(de.buf, de.len, MCEDIT_DISABLE, 'n', &de.rec, NULL, 0, &dd,
+		"dup");
+	ck_assert_str_eq(dd.buf, "a unix - - n - - a\na unix - - - - - a\n");
+	mcedit_result_free(&de);
+	mcedit_result_free(&dd);
+    }
+
     /* Enable again keeps items of fields still 'y'. */
     compute(e.buf, e.len, MCEDIT_ENABLE, 'n', &e.rec, NULL, 0, &s, "rec");
     ck_assert_uint_eq(s.n, 0);
@@ -680,9 +700,10 @@ END_TEST
 
 START_TEST(test_record_file)
 {
-    struct mcedit_record_item items[] = {{(char *)"smtp/inet", '-'},
-					 {(char *)"[::1]:25/inet", 'n'}};
-    struct mcedit_record rec = {items, 2}, back;
+    struct mcedit_record_item items[] = {{(char *)"smtp/inet", 1, '-'},
+					 {(char *)"[::1]:25/inet", 1, 'n'},
+					 {(char *)"smtp/inet", 3, 'n'}};
+    struct mcedit_record rec = {items, 3}, back;
     char err[256];
     struct stat st;
     int dfd = open(tmpdir, O_RDONLY | O_DIRECTORY);
@@ -692,12 +713,14 @@ START_TEST(test_record_file)
     ck_assert_int_eq(mcedit_record_save(dfd, "rec", &rec, err, sizeof(err)), 0);
     ck_assert_int_eq(mcedit_record_load(dfd, "rec", &back, err, sizeof(err)),
 		     0);
-    ck_assert_uint_eq(back.n, 2);
+    ck_assert_uint_eq(back.n, 3);
     ck_assert_str_eq(back.item[1].name, "[::1]:25/inet");
     ck_assert_int_eq(back.item[1].was, 'n');
+    ck_assert_int_eq(back.item[2].nth, 3);
     mcedit_record_free(&back);
     text = mcf_read_file(tmpdir, "rec", &len);
-    ck_assert_ptr_nonnull(strstr(text, "\n- smtp/inet\nn [::1]:25/inet\n"));
+    ck_assert_ptr_nonnull(
+	strstr(text, "\n- smtp/inet\nn [::1]:25/inet\nn smtp/inet 3\n"));
     free(text);
     ck_assert_int_ne(fstatat(dfd, "rec.tmp", &st, 0), 0);
 
@@ -714,6 +737,9 @@ START_TEST(test_record_file)
     ck_assert_int_eq(mcedit_record_load(dfd, "bad", &back, err, sizeof(err)),
 		     -EINVAL);
     ck_assert_ptr_nonnull(strstr(err, "bad: line 1: malformed"));
+    mcf_write_file(tmpdir, "bad", "- smtp/inet 0\n", 14);
+    ck_assert_int_eq(mcedit_record_load(dfd, "bad", &back, err, sizeof(err)),
+		     -EINVAL);
     mcf_write_file(tmpdir, "bad", "- smtp/inet", 11);
     ck_assert_int_eq(mcedit_record_load(dfd, "bad", &back, err, sizeof(err)),
 		     -EINVAL);
