@@ -51,7 +51,7 @@
 #include "util.h"
 
 #define PFCONF_MAX_DEPTH 20
-#define PFCONF_MAX_REFS 100000
+#define PFCONF_MAX_REFS 10000
 
 /* pfconf_set - record NAME=VALUE, replacing an earlier value */
 static void
@@ -276,12 +276,24 @@ pfconf_expand_text(struct pfconf_exp *x, int op, int set, const char *t,
 	pfconf_expand_into(x, t, tlen, depth + 1);
 }
 
+/* pfconf_find - the value of the NLEN bytes of NAME, or NULL */
+static const char *
+pfconf_find(const struct pfconf *cf, const char *name, size_t nlen)
+{
+    size_t i;
+
+    for (i = 0; i < cf->names.n; i++)
+	if (strncmp(cf->names.v[i], name, nlen) == 0
+	    && cf->names.v[i][nlen] == 0)
+	    return (cf->values.v[i]);
+    return (NULL);
+}
+
 /* pfconf_expand_ref - expand one $name reference */
 static void
 pfconf_expand_ref(struct pfconf_exp *x, const char *name, size_t nlen,
 		  int op, const char *text, size_t tlen, int depth)
 {
-    char *n;
     const char *v;
     int set;
 
@@ -289,10 +301,8 @@ pfconf_expand_ref(struct pfconf_exp *x, const char *name, size_t nlen,
 	x->full = 1;
 	return;
     }
-    n = xstrndup(name, nlen);
-    v = pfconf_raw(x->cf, n);
+    v = pfconf_find(x->cf, name, nlen);
     set = (v != NULL && *v != 0);
-    free(n);
     if (op == '?' || op == ':') {
 	pfconf_expand_text(x, op, set, text, tlen, depth);
 	return;
