@@ -363,9 +363,10 @@ mcf_entry(struct mastercf *mc, size_t *cap, const struct mcf_seg *seg,
     return (0);
 }
 
-/* mcf_line_kind - classify one physical line */
+/* What a physical line is. */
 enum mcf_kind { MCF_BLANK, MCF_COMMENT, MCF_START, MCF_CONT };
 
+/* mcf_line_kind - classify one physical line */
 static enum mcf_kind
 mcf_line_kind(const char *buf, size_t start, size_t end)
 {

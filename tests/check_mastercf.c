@@ -186,6 +186,7 @@ check_offsets(const struct mastercf *mc, const char *name)
     }
 }
 
+/* test_parse_table - each valid input gives exactly its entries */
 START_TEST(test_parse_table)
 {
     const struct parse_case *c = &parse_cases[_i];
@@ -267,6 +268,7 @@ static const struct bad_case bad_cases[] = {
      "line 2: NUL byte", -1},
 };
 
+/* test_malformed_table - each malformed input is refused with its line */
 START_TEST(test_malformed_table)
 {
     const struct bad_case *c = &bad_cases[_i];
@@ -286,6 +288,7 @@ START_TEST(test_malformed_table)
 }
 END_TEST
 
+/* test_overlong_field - a field over 1024 bytes is refused, 1024 is not */
 START_TEST(test_overlong_field)
 {
     static const int fields[] = {0, 1, 4, 7};
@@ -330,6 +333,7 @@ START_TEST(test_overlong_field)
 }
 END_TEST
 
+/* test_too_big - 10 MB and one byte over the limit: -EFBIG */
 START_TEST(test_too_big)
 {
     struct mastercf mc;
@@ -354,6 +358,7 @@ START_TEST(test_too_big)
 }
 END_TEST
 
+/* test_binary_garbage - random bytes: refused with a line number */
 START_TEST(test_binary_garbage)
 {
     struct mastercf mc;
@@ -398,6 +403,7 @@ teardown_tmp(void)
     mcf_rmtree(tmpdir);
 }
 
+/* test_read_file - mastercf_read() reads a file, refuses the unsafe */
 START_TEST(test_read_file)
 {
     struct mastercf mc;
@@ -462,6 +468,7 @@ static const struct default_case default_cases[] = {
     {3, "1.2.3.4", -EINVAL}, {3, "1 2", -EINVAL},
 };
 
+/* test_chroot_default - what '-' means, per version and level */
 START_TEST(test_chroot_default)
 {
     const struct default_case *c = &default_cases[_i];
@@ -474,7 +481,7 @@ START_TEST(test_chroot_default)
 }
 END_TEST
 
-/* C10: the same '-' line is chrooted at level 0 and not at level 3.6. */
+/* test_c10_effective - C10: '-' chrooted at level 0, not at 3.6 */
 START_TEST(test_c10_effective)
 {
     static const char in[] = "smtp inet n - - - - smtpd\n"
@@ -498,6 +505,7 @@ START_TEST(test_c10_effective)
 }
 END_TEST
 
+/* test_entry_name - the "service/type" name of an entry */
 START_TEST(test_entry_name)
 {
     static const char in[] = "[::1]:submission inet n - - - - smtpd\n";
@@ -573,6 +581,7 @@ static const char *const main_cfs[] = {
     "level = 0\ncompatibility_level = $level\n",
 };
 
+/* test_oracle_stock - postconf agrees on the stock files */
 START_TEST(test_oracle_stock)
 {
     size_t len, m;
@@ -584,6 +593,7 @@ START_TEST(test_oracle_stock)
 }
 END_TEST
 
+/* test_oracle_variants - postconf agrees on generated variants */
 START_TEST(test_oracle_variants)
 {
     uint32_t seed = 0x5eed0000u + (uint32_t)_i;
@@ -605,6 +615,7 @@ START_TEST(test_oracle_variants)
 }
 END_TEST
 
+/* test_oracle_unusual - postconf agrees on unusual but valid entries */
 START_TEST(test_oracle_unusual)
 {
     static const char in[] = "# unusual but valid\n"
@@ -630,6 +641,8 @@ START_TEST(test_oracle_unusual)
 END_TEST
 
 /*
+ * test_malformed_postconf - what postconf does with our refusals
+ *
  * Inputs we refuse are refused by postconf too, unless documented.  All
  * postconf runs are started at once (each refusal costs a second).
  */

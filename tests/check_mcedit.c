@@ -191,7 +191,7 @@ same_bytes(const char *got, size_t glen, const char *want, size_t wlen,
 		  i < wlen ? want + i : "");
 }
 
-/* change_lines - the line numbers of RES's changes, 0-terminated */
+/* check_change_lines - RES changed exactly the lines WANT, to NOW */
 static void
 check_change_lines(const struct mcedit_result *res, const unsigned *want,
 		   char now, const char *what)
@@ -274,6 +274,7 @@ static const struct stock_case stock_cases[] = {
      1},
 };
 
+/* test_stock_cycle - enable, disable, enable of a stock file, byte exact */
 START_TEST(test_stock_cycle)
 {
     const struct stock_case *c = &stock_cases[_i];
@@ -314,7 +315,7 @@ START_TEST(test_stock_cycle)
 }
 END_TEST
 
-/* The Debian file comes back exactly through named entries. */
+/* test_debian_named_round_trip - the Debian file comes back through names */
 START_TEST(test_debian_named_round_trip)
 {
     static const char *const names[] = {"qmgr/unix", "smtp/inet"};
@@ -358,6 +359,7 @@ dash_everywhere(const char *text, size_t len)
     return (out);
 }
 
+/* test_stock_dash - the stock files with every chroot field '-' */
 START_TEST(test_stock_dash)
 {
     const struct stock_case *c = &stock_cases[_i];
@@ -393,7 +395,7 @@ START_TEST(test_stock_dash)
 }
 END_TEST
 
-/* Generated variants: enable then disable is the identity for 'n'/'-'. */
+/* test_variants_cycle - variants: enable, then disable restores 'n' and '-' */
 START_TEST(test_variants_cycle)
 {
     const struct stock_case *c = &stock_cases[_i];
@@ -439,7 +441,7 @@ END_TEST
 /* Field cases and names.                                              */
 /* ------------------------------------------------------------------ */
 
-/* C10: status of smtp/inet '-' under level 3.6 and 0, as postconf says */
+/* test_c10 - C10: smtp/inet '-' under level 3.6 and 0 */
 START_TEST(test_c10)
 {
     static const char in[] = "smtp inet n - - - - smtpd\n";
@@ -490,6 +492,7 @@ static const char c11_in[] =
     "  -       -       -       smtp\n"
     "   # trailing comment, no final newline  ";
 
+/* test_c11 - C11: only the fifth field of eligible entries changes */
 START_TEST(test_c11)
 {
     /* Offsets of the fifth field of the eligible entries. */
@@ -561,6 +564,7 @@ static const struct name_case name_cases[] = {
     {"smtp inet", MCEDIT_ENABLE, -EINVAL, "not a SERVICE/TYPE name", 0},
 };
 
+/* test_names - named entries: good, unknown, never-chroot, malformed */
 START_TEST(test_names)
 {
     const struct name_case *c = &name_cases[_i];
@@ -589,6 +593,7 @@ START_TEST(test_names)
 }
 END_TEST
 
+/* test_never_list - the default never list and a replacement */
 START_TEST(test_never_list)
 {
     static const char in[] = "smtp inet n - n - - smtpd\n"
@@ -620,6 +625,7 @@ START_TEST(test_never_list)
 }
 END_TEST
 
+/* test_record_rules - what enable notes and disable restores */
 START_TEST(test_record_rules)
 {
     static const char in[] = "a unix - - - - - a\n"
@@ -698,6 +704,7 @@ START_TEST(test_record_rules)
 }
 END_TEST
 
+/* test_record_file - the record file: save, load, remove, refuse */
 START_TEST(test_record_file)
 {
     struct mcedit_record_item items[] = {{(char *)"smtp/inet", 1, '-'},
@@ -812,6 +819,7 @@ diff_applies(const char *a, size_t alen, const char *b, size_t blen,
     free(diff);
 }
 
+/* test_diff_exact - the exact text of two diffs */
 START_TEST(test_diff_exact)
 {
     static const char a[] = "1\n2\n3\n4\n5\n6\n7\n8\n9\n";
@@ -841,6 +849,7 @@ START_TEST(test_diff_exact)
 }
 END_TEST
 
+/* test_diff_patch - patch applies the diff of many pairs of texts */
 START_TEST(test_diff_patch)
 {
     static const char *const pairs[][2] = {
@@ -871,6 +880,7 @@ START_TEST(test_diff_patch)
 }
 END_TEST
 
+/* test_diff_stock - patch applies the diffs of the stock edits */
 START_TEST(test_diff_stock)
 {
     const struct stock_case *c = &stock_cases[_i];
@@ -1003,6 +1013,7 @@ absent(const char *name, const char *what)
 		  "%s: %s exists", what, name);
 }
 
+/* test_apply_writes - owner, mode, label, backup, record; then undo */
 START_TEST(test_apply_writes)
 {
     static const char label[] = "system_u:object_r:postfix_etc_t:s0";
@@ -1081,6 +1092,7 @@ START_TEST(test_apply_writes)
 }
 END_TEST
 
+/* test_apply_unchanged - nothing to change: nothing written */
 START_TEST(test_apply_unchanged)
 {
     static const char in[] = "smtp inet n - y - - smtpd\n"
@@ -1104,6 +1116,7 @@ START_TEST(test_apply_unchanged)
 }
 END_TEST
 
+/* test_apply_dry_run - a dry run diffs, takes no lock, writes nothing */
 START_TEST(test_apply_dry_run)
 {
     static const char in[] = "smtp inet n - - - - smtpd\n";
@@ -1135,6 +1148,7 @@ START_TEST(test_apply_dry_run)
 }
 END_TEST
 
+/* test_apply_lock_busy - a held lock: -EAGAIN, file unchanged */
 START_TEST(test_apply_lock_busy)
 {
     static const char in[] = "smtp inet n - - - - smtpd\n";
@@ -1165,7 +1179,7 @@ START_TEST(test_apply_lock_busy)
 }
 END_TEST
 
-/* postconf -F waits for our lock and then edits the new file. */
+/* test_lock_shared_with_postconf - postconf -F waits for our lock */
 START_TEST(test_lock_shared_with_postconf)
 {
     static const char in[] = "smtp inet n - - - - smtpd\n"
@@ -1246,6 +1260,7 @@ static const struct attack_case attack_cases[] = {
     {"directory writable by others", -EPERM, "configuration directory"},
 };
 
+/* test_attacks - links, FIFOs, directories and open permissions refused */
 START_TEST(test_attacks)
 {
     static const char in[] = "smtp inet n - - - - smtpd\n";
@@ -1313,6 +1328,7 @@ static const struct malformed_case malformed_cases[] = {
     {"10 MB file", NULL, -EFBIG, "master.cf: file too large"},
 };
 
+/* test_malformed_unchanged - malformed files: refused, left as they were */
 START_TEST(test_malformed_unchanged)
 {
     const struct malformed_case *c = &malformed_cases[_i];
@@ -1360,6 +1376,7 @@ START_TEST(test_malformed_unchanged)
 }
 END_TEST
 
+/* test_apply_bad_name - a refused name leaves everything as it was */
 START_TEST(test_apply_bad_name)
 {
     static const char in[] = "smtp inet n - - - - smtpd\n"
@@ -1384,6 +1401,7 @@ START_TEST(test_apply_bad_name)
 }
 END_TEST
 
+/* test_apply_bad_record - a malformed record is ignored with a warning */
 START_TEST(test_apply_bad_record)
 {
     static const char in[] = "smtp inet n - y - - smtpd\n";
