@@ -279,7 +279,14 @@ pfc_chroot_wanted(struct pfc *p)
 	    major = pfc_postfix_major(p, &how);
 	    msg_info("Postfix %d (%s)", major, how);
 	}
-	if (mastercf_effective(e, major < 0 ? 3 : major, compat) == 'y') {
+	ret = mastercf_effective(e, major < 0 ? 3 : major, compat);
+	if (ret < 0) {
+	    msg_error("main.cf: compatibility_level = %s: not a valid level",
+		      compat);
+	    wanted = -1;
+	    break;
+	}
+	if (ret == 'y') {
 	    msg_info("%s: %s/%s is chrooted (%s)", path, e->service, e->type,
 		     e->chroot == 'y' ? "explicit" : "default");
 	    wanted = 1;

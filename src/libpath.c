@@ -241,6 +241,7 @@ lp_check_libc(struct libpath *lp, const char *path, char *err,
 	return (ret);
     }
     lp->elf_class = ei.elf_class;
+    lp->elf_data = ei.data;
     lp->machine = ei.machine;
     elfread_free(&ei);
     return (0);
@@ -298,6 +299,33 @@ libpath_init(struct libpath *lp, int rootfd, char *err, size_t errlen)
 }
 
 /*
+ * lp_elf_matches - is the file at canonical PATH an ELF object of libc's
+ * class, byte order and machine?  The loader passes over one that is not
+ * (a 32-bit library in an ld.so.conf directory) and searches on.
+ */
+static int
+lp_elf_matches(const struct libpath *lp, const char *path)
+{
+    unsigned char h[20];
+    unsigned machine;
+    int fd, ok = 0;
+
+    fd = openat(lp->rootfd, root_rel(path), O_RDONLY | O_NOFOLLOW
+		| O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+	return (0);
+    if (pread(fd, h, sizeof(h), 0) == (ssize_t)sizeof(h)
+	&& memcmp(h, "\177ELF", 4) == 0 && h[4] == lp->elf_class
+	&& h[5] == lp->elf_data) {
+	machine = h[5] == ELF_DATA_LSB ? h[18] | (unsigned)h[19] << 8
+	    : (unsigned)h[18] << 8 | h[19];
+	ok = (machine == lp->machine);
+    }
+    close(fd);
+    return (ok);
+}
+
+/*
  * lp_try_dir - is NAME a file in the directory CANON_DIR (canonical)?
  * Then *found = SPELLED_DIR/NAME.  The common case, a regular file or no
  * file, costs one fstatat(); only a link is resolved in full.
@@ -306,14 +334,19 @@ static int
 lp_try_dir(const struct libpath *lp, const char *canon_dir,
 	   const char *spelled_dir, const char *name, char **found)
 {
-    char *p = path_join(canon_dir, name);
+    char *p = path_join(canon_dir, name), *c = NULL;
     struct stat st;
     int hit;
 
-    hit = fstatat(lp->rootfd, root_rel(p), &st, AT_SYMLINK_NOFOLLOW) == 0
-	&& (S_ISREG(st.st_mode) || (S_ISLNK(st.st_mode)
-				    && lp_stat(lp->rootfd, p, &st) == 0
-				    && S_ISREG(st.st_mode)));
+    if (fstatat(lp->rootfd, root_rel(p), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+	if (S_ISREG(st.st_mode))
+	    c = xstrdup(p);
+	else if (S_ISLNK(st.st_mode)
+		 && root_resolve(lp->rootfd, p, 1, &c, NULL) < 0)
+	    c = NULL;
+    }
+    hit = (c != NULL && lp_elf_matches(lp, c));
+    free(c);
     free(p);
     if (hit)
 	*found = path_join(spelled_dir, name);

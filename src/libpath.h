@@ -14,7 +14,8 @@ struct libpath {
     struct strlist confdirs;    /* ld.so.conf directories, canonical */
     struct root_links links;    /* directory links crossed by sysdirs */
     char *libc;                 /* canonical path of libc.so.6 */
-    int elf_class;              /* class and machine of libc */
+    int elf_class;              /* class, byte order, machine of libc */
+    int elf_data;
     unsigned machine;
 };
 
