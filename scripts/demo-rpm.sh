@@ -37,12 +37,14 @@ show "rpm -qp --filetriggers postfix-chroot"
 rpm -qp --filetriggers "$PFC_RPM"
 
 WORK=$(mktemp -d /tmp/postfix-chroot-rpm-demo.XXXXXX)
+SYSLOGD_PID=
+trap '[ -z "$SYSLOGD_PID" ] || kill "$SYSLOGD_PID"; rm -rf "$WORK"' \
+    EXIT INT TERM
 chmod 0755 "$WORK"
 RPM_LIB_TOP=$top/tests/rpm
 BACKEND=rpm
 # shellcheck source=../tests/rpm/lib.sh
 . "$RPM_LIB_TOP/lib.sh"
-trap 'rpmt_stop; rm -rf "$WORK"' EXIT INT TERM
 rpmt_require
 rpmt_init
 
