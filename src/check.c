@@ -243,6 +243,8 @@ cmd_status(struct pfc *p)
     size_t i;
 
     wanted = pfc_chroot_wanted(p);
+    if (access(p->config_dir, F_OK) == 0)
+	status_services(p);
     printf("jail: %s\n", p->jail_path);
     printf("chrooted services: %s\n", wanted > 0 ? "yes (jail maintained)"
 	   : wanted == 0 ? "none (jail not maintained)" : "unknown");

@@ -60,6 +60,8 @@ int cmd_check(struct pfc *p);
 int cmd_status(struct pfc *p);
 int cmd_remove(struct pfc *p);
 int cmd_trigger_filter(struct pfc *p, int fd);
+int cmd_enable(struct pfc *p, int enable, char **names, int nnames);
+int status_services(struct pfc *p);
 
 #endif
 

@@ -42,6 +42,8 @@ usage(FILE *fp, int status)
 	  "  check     report every difference, change nothing\n"
 	  "  status    what the jail must hold, from where, and its state\n"
 	  "  remove    delete what postfix-chroot installed in the jail\n"
+	  "  enable [SERVICE/TYPE ...]   chroot master.cf services, update\n"
+	  "  disable [SERVICE/TYPE ...]  undo enable for those services\n"
 	  "options:\n"
 	  "  -r, --root DIR         operate on the system installed below DIR\n"
 	  "  -c, --config-dir DIR   Postfix configuration directory\n"
@@ -207,7 +209,8 @@ main(int argc, char **argv)
 	usage(stderr, PFC_EXIT_USAGE);
     cmd = argv[optind++];
     if (strcmp(cmd, "update") && strcmp(cmd, "check")
-	&& strcmp(cmd, "status") && strcmp(cmd, "remove")) {
+	&& strcmp(cmd, "status") && strcmp(cmd, "remove")
+	&& strcmp(cmd, "enable") && strcmp(cmd, "disable")) {
 	msg_warn("unknown command: %s", cmd);
 	usage(stderr, PFC_EXIT_USAGE);
     }
@@ -240,7 +243,8 @@ main(int argc, char **argv)
     else if (!strcmp(cmd, "remove"))
 	status = cmd_remove(&p);
     else
-	status = PFC_EXIT_USAGE;
+	status = cmd_enable(&p, !strcmp(cmd, "enable"), argv + optind,
+			    argc - optind);
     pfc_free(&p);
     return (diag_exit_status(status));
 }
