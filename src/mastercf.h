@@ -32,7 +32,8 @@ struct mastercf {
 
 /*
  * Parse LEN bytes at BUF the way Postfix's master does.  The buffer is
- * copied.  Returns 0, or -EINVAL with "line N: what is wrong" in ERR.
+ * copied.  Returns 0, or -EINVAL with "line N: what is wrong" in ERR
+ * (-EFBIG when LEN exceeds MASTERCF_MAX_SIZE, -ENOMEM); MC is then empty.
  */
 int mastercf_parse(const char *buf, size_t len, struct mastercf *mc, char *err,
 		   size_t errlen);
