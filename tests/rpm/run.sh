@@ -93,12 +93,6 @@ say "rpm-test: test packages built ($(elapsed "$t") s)"
 
 # --- assertions on the jail -----------------------------------------------
 
-# in_root CMD... - run a command of the test root, chrooted, as an
-# administrator of that system would
-in_root() {
-    env -i PATH=/usr/sbin:/usr/bin HOME=/root chroot "$R" "$@"
-}
-
 # helper_check WHAT - "postfix-chroot check" inside the root is clean
 helper_check() {
     local helper=/usr/sbin/postfix-chroot out rc
@@ -170,7 +164,8 @@ snapshot() {
 
 # counter_on / counter_off - put a wrapper in place of the helper that
 # logs every run (arguments, paths on stdin, seconds) to
-# /var/log/pfc-runs, or take it away again
+# /var/log/pfc-runs, or take it away again.  The helper then reads its
+# stdin from a file; an empty one means a full update, as /dev/null does.
 counter_on() {
     mv "$R/usr/sbin/postfix-chroot" "$R/usr/sbin/postfix-chroot.real"
     cat > "$R/usr/sbin/postfix-chroot" <<'EOF'
