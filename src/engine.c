@@ -61,6 +61,22 @@
 #include "rpmdb.h"
 #include "root.h"
 
+/* pfc_abs - PATH made absolute against the working directory */
+static const char *
+pfc_abs(struct pfc *p, const char *path)
+{
+    char cwd[4096];
+
+    if (path == NULL || path[0] == '/')
+	return (path);
+    if (getcwd(cwd, sizeof(cwd)) == NULL)
+	msg_fatal(PFC_EXIT_FAIL, "getcwd: %s", strerror(errno));
+    strlist_add(&p->abs_paths, path);
+    free(p->abs_paths.v[p->abs_paths.n - 1]);
+    p->abs_paths.v[p->abs_paths.n - 1] = path_join(cwd, path);
+    return (p->abs_paths.v[p->abs_paths.n - 1]);
+}
+
 /* pfc_setup - read the configuration and find the jail */
 int
 pfc_setup(struct pfc *p, const struct pfc_opts *opt)
@@ -70,6 +86,12 @@ pfc_setup(struct pfc *p, const struct pfc_opts *opt)
 
     memset(p, 0, sizeof(*p));
     p->opt = *opt;
+    p->opt.config_dir = pfc_abs(p, opt->config_dir);
+    p->opt.jail = pfc_abs(p, opt->jail);
+    p->opt.conf = pfc_abs(p, opt->conf);
+    p->opt.state_dir = pfc_abs(p, opt->state_dir);
+    p->opt.file_contexts = pfc_abs(p, opt->file_contexts);
+    opt = &p->opt;
     p->state_fd = p->lock_fd = -1;
     p->jail.fd = -1;
     if (p->opt.root == NULL)
@@ -396,5 +418,6 @@ pfc_free(struct pfc *p)
     free(p->jail_label_path);
     free(p->state_dir);
     free(p->manifest_file);
+    strlist_free(&p->abs_paths);
     label_fini();
 }

@@ -31,6 +31,7 @@ struct pfc_opts {
 /* Everything a command works with. */
 struct pfc {
     struct pfc_opts opt;
+    struct strlist abs_paths;   /* relative options made absolute */
     int rootfd;
     char *config_dir;           /* on the running system */
     char *jail_path;            /* on the running system */
