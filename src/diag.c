@@ -16,7 +16,8 @@
  *	turns every exit status into 0, because a failing rpm scriptlet
  *	cannot be rolled back.
  *
- *	Diagnostics go to stderr as "postfix-chroot: warning: OBJECT: what
+ *	Warnings are not shown with -q (they still reach syslog in trigger
+ *	mode).  Diagnostics go to stderr as "postfix-chroot: warning: OBJECT: what
  *	failed: why".  With diag_set_syslog(1) (trigger and scriptlet mode)
  *	every line that is shown also goes to syslog, because rpm may hide a
  *	scriptlet's output.
@@ -117,9 +118,10 @@ diag_reset_errors(void)
     diag_errors = 0;
 }
 
-/* diag_emit - format, sanitise and write one line */
+/* diag_emit_to - format, sanitise and write one line; SHOW zero: syslog */
 static void
-diag_emit(int prio, const char *label, const char *fmt, va_list ap)
+diag_emit_to(int prio, const char *label, const char *fmt, va_list ap,
+	     int show)
 {
     char body[2048];
     char line[2200];
@@ -130,7 +132,9 @@ diag_emit(int prio, const char *label, const char *fmt, va_list ap)
 	if ((unsigned char)*cp < 0x20 || *cp == 0x7f)
 	    *cp = '?';
     snprintf(line, sizeof(line), "%s: %s%s\n", diag_prog, label, body);
-    if (diag_cap) {
+    if (!show) {
+	/* Nothing shown; syslog only. */
+    } else if (diag_cap) {
 	size_t have = strlen(diag_cap);
 
 	if (have + 1 < diag_caplen)
@@ -141,6 +145,13 @@ diag_emit(int prio, const char *label, const char *fmt, va_list ap)
     }
     if (diag_syslog_on)
 	syslog(prio, "%s%s", label, body);
+}
+
+/* diag_emit - format, sanitise and show one line */
+static void
+diag_emit(int prio, const char *label, const char *fmt, va_list ap)
+{
+    diag_emit_to(prio, label, fmt, ap, 1);
 }
 
 /* msg_change - one change made to the jail */
@@ -189,7 +200,7 @@ msg_warn(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    diag_emit(LOG_WARNING, "warning: ", fmt, ap);
+    diag_emit_to(LOG_WARNING, "warning: ", fmt, ap, diag_lvl >= DIAG_NORMAL);
     va_end(ap);
 }
 
