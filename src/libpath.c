@@ -136,6 +136,13 @@ lp_add_confdir(struct libpath *lp, const char *dir)
 
 static void lp_read_ldconf(struct libpath *, const char *, int);
 
+/* lp_cmp_names - qsort() comparison of two string pointers */
+static int
+lp_cmp_names(const void *a, const void *b)
+{
+    return (strcmp(*(char *const *)a, *(char *const *)b));
+}
+
 /* lp_include - read the files an "include PATTERN" line names */
 static void
 lp_include(struct libpath *lp, const char *pattern, int depth)
@@ -164,8 +171,7 @@ lp_include(struct libpath *lp, const char *pattern, int depth)
     }
 
     /* glob() sorts its result; so does this, for the same order. */
-    qsort(names.v, names.n, sizeof(char *),
-	  (int (*)(const void *, const void *))strcmp);
+    qsort(names.v, names.n, sizeof(char *), lp_cmp_names);
     for (i = 0; i < names.n; i++) {
 	char *p = path_join(canon, names.v[i]);
 
