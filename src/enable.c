@@ -126,9 +126,9 @@ cmd_enable(struct pfc *p, int enable, char **names, int nnames)
     o.dry_run = p->opt.dry_run;
 
     /* Compute, lock, write: all or nothing. */
-    if (mcedit_apply(&o, &req, &out, err, sizeof(err)) < 0) {
-	msg_error("%s/master.cf: %s", p->config_dir, err);
-	status = PFC_EXIT_FAIL;
+    if ((ret = mcedit_apply(&o, &req, &out, err, sizeof(err))) < 0) {
+	msg_error("%s/%s", p->config_dir, err);
+	status = ret == -EAGAIN ? PFC_EXIT_TEMPFAIL : PFC_EXIT_FAIL;
     } else if (p->opt.dry_run) {
 	fwrite(out.diff, 1, out.difflen, stdout);
 	fflush(stdout);
@@ -137,7 +137,7 @@ cmd_enable(struct pfc *p, int enable, char **names, int nnames)
 	    msg_change("%s: chroot %c -> %c", out.chg[i].name,
 		       out.chg[i].was, out.chg[i].now);
 	if (out.warning[0])
-	    msg_warn("%s/master.cf: %s", p->config_dir, out.warning);
+	    msg_warn("%s/%s: %s", p->state_dir, record, out.warning);
 	if (out.written)
 	    msg_change("%s/master.cf: updated (previous version in "
 		       "master.cf%s); run \"postfix reload\" for the change "
