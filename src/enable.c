@@ -127,7 +127,11 @@ cmd_enable(struct pfc *p, int enable, char **names, int nnames)
 
     /* Compute, lock, write: all or nothing. */
     if ((ret = mcedit_apply(&o, &req, &out, err, sizeof(err))) < 0) {
-	msg_error("%s/%s", p->config_dir, err);
+	/* File errors come with the file's name, edit errors without. */
+	if (strncmp(err, "master.cf:", 10) == 0)
+	    msg_error("%s/%s", p->config_dir, err);
+	else
+	    msg_error("%s/master.cf: %s", p->config_dir, err);
 	status = ret == -EAGAIN ? PFC_EXIT_TEMPFAIL : PFC_EXIT_FAIL;
     } else if (p->opt.dry_run) {
 	fwrite(out.diff, 1, out.difflen, stdout);
