@@ -180,8 +180,12 @@ trigger_scan(const struct trigger_set *ts, int fd, size_t *lines,
 	    free(buf);
 	    return (-errno);
 	}
-	if (n == 0 && have == 0)
+	if (n == 0 && have == 0) {
+	    /* The end of an overlong last line without a newline. */
+	    if (skipping)
+		(*lines)++;
 	    break;
+	}
 	end = buf + have + n;
 	if (n == 0)
 	    *end++ = '\n';
