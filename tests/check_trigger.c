@@ -414,6 +414,38 @@ START_TEST(test_overlong_lines)
 }
 END_TEST
 
+/* test_overlong_last_line - an overlong last line without a newline is
+ * still one line; found by fuzz_trigger */
+START_TEST(test_overlong_last_line)
+{
+    static const size_t lens[] = {5000, 48558, 65536, 65537, 200000};
+    char hit[TRIGGER_MAX_LINE + 1], *data;
+    size_t i, lines;
+    int ret, nl;
+
+    for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+	for (nl = 0; nl <= 1; nl++) {
+	    data = malloc(lens[i] + 32);
+	    ck_assert_ptr_nonnull(data);
+	    memcpy(data, "/etc/services\n/", 15);
+	    memset(data + 15, 'x', lens[i]);
+	    data[15 + lens[i]] = '\n';
+	    ret = scan_buf(data + 14, 1 + lens[i] + (size_t)nl, &lines, hit,
+			   sizeof(hit));
+	    ck_assert_msg(ret == 0 && lines == 1,
+			  "one line of %zu bytes%s: got %d, %zu lines; want "
+			  "0, 1 line", 1 + lens[i], nl ? " and a newline" : "",
+			  ret, lines);
+	    ret = scan_buf(data, 15 + lens[i] + (size_t)nl, &lines, hit,
+			   sizeof(hit));
+	    ck_assert_msg(ret == 1 && lines == 1,
+			  "relevant first line: got %d at %zu", ret, lines);
+	    free(data);
+	}
+    }
+}
+END_TEST
+
 /* writer - child: write LEN bytes of DATA to FD in pieces of 1..7 bytes */
 static void
 writer(int fd, const char *data, size_t len)
@@ -566,6 +598,7 @@ trigger_suite(void)
     tcase_add_test(tc, test_many_irrelevant);
     tcase_add_test(tc, test_relevant_after_many);
     tcase_add_test(tc, test_overlong_lines);
+    tcase_add_test(tc, test_overlong_last_line);
     tcase_add_test(tc, test_pipe_pieces);
     tcase_add_test(tc, test_endless_input);
     tcase_add_test(tc, test_read_error);
