@@ -34,7 +34,9 @@
 #     then 2.13.8 with another /etc/services), postfix (3.5.25, 3.5.26:
 #     main.cf, master.cf with chrooted services, the queue directory);
 #   - pfc-filler-01..20 (two versions): unrelated files below /usr/lib64
-#     and /usr/share.
+#     and /usr/share;
+#   - pfc-bigset: 2000 files below /usr/lib64, more paths than a pipe
+#     holds.
 #   /etc/localtime (a link to Europe/Berlin) and /etc/resolv.conf are made
 #   by hand, as an installer would.  A busybox syslogd chrooted into the
 #   root collects what the helper sends to syslog.
@@ -129,6 +131,7 @@ rpmt_build_packages() {
     build_pkg setup.spec "pfc_ver 2.13.8"
     build_pkg postfix.spec "pfc_ver 3.5.25"
     build_pkg postfix.spec "pfc_ver 3.5.26"
+    build_pkg bigset.spec
     build_pkg fillers.spec "pfc_ver 1.0"
     build_pkg fillers.spec "pfc_ver 1.1"
     cp "$PFC_RPM" "$P/"
@@ -166,7 +169,7 @@ logdir=$WORK/dnf/log
 install_weak_deps=0
 keepcache=0
 EOF
-	cp "$PFC" "$P/nss-pfcmod-1.0.rpm" "$REPO/"
+	cp "$PFC" "$P/nss-pfcmod-1.0.rpm" "$N/pfc-bigset-1.0.rpm" "$REPO/"
     fi
     tx base install "${BASE[@]}" || die "$BACKEND: base install failed"
     ln -s ../usr/share/zoneinfo/Europe/Berlin "$R/etc/localtime"

@@ -19,7 +19,8 @@
 #   1 install postfix-chroot last: jail complete, "check" clean; 1b
 #     upgrade of postfix-chroot itself: jail untouched
 #   2 glibc upgrade: jail copies equal the new files, old versioned gone
-#   3 nss-pfcmod install: module and dependency appear; erase: gone
+#   3 nss-pfcmod install: module and dependency appear; erase: gone; 3b
+#     the same in one transaction with 2000 other library paths
 #   4 tzdata upgrade: etc/localtime follows; 4b setup upgrade whose
 #     /etc/services keeps size and time stamp: etc/services follows;
 #     4c postfix upgrade: the trigger on postfix runs the helper
@@ -280,6 +281,37 @@ proof3() {
     runs_show
 }
 
+proof3b() {
+    say "  proof 3b: nss-pfcmod with 2000 other library paths, more than" \
+	"a pipe holds"
+    # Without the counting wrapper, which would read every path: the
+    # helper stops reading at the first path that matters, and rpm then
+    # writes into a closed pipe.
+    counter_off
+    local trace=$WORK/logs/$BACKEND-p3b.trace
+    if command -v strace >/dev/null 2>&1; then
+	PM_PREFIX=(sh -c 'ulimit -n 1024 && exec "$@"' sh
+	    strace -f -qq --seccomp-bpf -Z -e trace=write -o "$trace")
+    fi
+    step p3b-install install "$N/pfc-bigset-1.0.rpm" "$P/nss-pfcmod-1.0.rpm"
+    PM_PREFIX=()
+    if [ -f "$trace" ]; then
+	if grep -q EPIPE "$trace"; then
+	    pass "the helper stopped reading early: $BACKEND got EPIPE" \
+		"and carried on"
+	else
+	    bad "no write into a closed pipe: the helper read every path"
+	fi
+    fi
+    same_file usr/lib64/libnss_pfcmod.so.2
+    same_lib libpfcmodutil.so.1
+    step p3b-erase erase nss-pfcmod pfc-bigset
+    absent usr/lib64/libnss_pfcmod.so.2
+    absent usr/lib64/libpfcmodutil.so.1.0.0
+    helper_check "proof 3b"
+    counter_on
+}
+
 proof4() {
     say "  proof 4: upgrade tzdata: the zone etc/localtime names changes"
     runs_reset
@@ -461,6 +493,7 @@ prove() {
     counter_on
     proof2
     proof3
+    proof3b
     proof4
     proof4c
     proof5
