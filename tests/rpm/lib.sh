@@ -34,7 +34,8 @@
 #     then 2.13.8 with another /etc/services), postfix (3.5.25, 3.5.26:
 #     main.cf, master.cf with chrooted services, the queue directory);
 #   - pfc-filler-01..20 (two versions): unrelated files below /usr/lib64
-#     and /usr/share;
+#     and /usr/share, and build-id links below /usr/lib/.build-id as
+#     Fedora's packages have;
 #   - pfc-bigset: 2000 files below /usr/lib64, more paths than a pipe
 #     holds.
 #   /etc/localtime (a link to Europe/Berlin) and /etc/resolv.conf are made
