@@ -242,9 +242,11 @@ cmd_status(struct pfc *p)
     int wanted, ret, have_jail;
     size_t i;
 
-    wanted = pfc_chroot_wanted(p);
-    if (access(p->config_dir, F_OK) == 0)
-	status_services(p);
+    /* A master.cf that cannot be read is reported once. */
+    if (access(p->config_dir, F_OK) == 0 && status_services(p) < 0)
+	wanted = -1;
+    else
+	wanted = pfc_chroot_wanted(p);
     printf("jail: %s\n", p->jail_path);
     printf("chrooted services: %s\n", wanted > 0 ? "yes (jail maintained)"
 	   : wanted == 0 ? "none (jail not maintained)" : "unknown");

@@ -74,12 +74,12 @@ dash_default(struct pfc *p, int *major, const char **how)
     char *compat = pfconf_expand(&p->main_cf, "compatibility_level", NULL);
     int d;
 
-    *major = 3;
-    *how = "not needed: compatibility_level decides";
+    *major = -1;
+    *how = NULL;
     if (mastercf_chroot_default(2, compat)
 	!= mastercf_chroot_default(3, compat))
 	*major = pfc_postfix_major(p, how);
-    d = mastercf_chroot_default(*major, compat);
+    d = mastercf_chroot_default(*major < 0 ? 3 : *major, compat);
     if (d < 0)
 	msg_error("main.cf: compatibility_level = %s: not a valid level",
 		  compat ? compat : "");
@@ -188,9 +188,12 @@ status_services(struct pfc *p)
 	return (-1);
     }
     compat = pfconf_expand(&p->main_cf, "compatibility_level", NULL);
-    printf("master.cf: %s/master.cf; '-' means %c (Postfix %d: %s; "
-	   "compatibility_level %s)\n", p->config_dir, d, major, how,
-	   compat ? compat : "unset");
+    printf("master.cf: %s/master.cf; '-' means %c (compatibility_level %s",
+	   p->config_dir, d, compat ? compat : "unset");
+    if (major >= 0)
+	printf("; Postfix %d, from %s)\n", major, how);
+    else
+	printf("; the Postfix version does not matter)\n");
     printf("%-28s %-12s %-7s %-9s %s\n", "service/type", "command",
 	   "chroot", "from", "may chroot");
     never = never_list(p, &extra);

@@ -202,6 +202,8 @@ pfc_postconf_version(struct pfc *p)
     return (major);
 }
 
+static int pfc_find_major(struct pfc *, const char **);
+
 /* pfc_dpkg_version - Postfix version from the root's dpkg status file */
 static int
 pfc_dpkg_version(struct pfc *p)
@@ -227,9 +229,19 @@ pfc_dpkg_version(struct pfc *p)
     return (major);
 }
 
-/* pfc_postfix_major - major version of the installed Postfix */
+/* pfc_postfix_major - major version of the installed Postfix (cached) */
 int
 pfc_postfix_major(struct pfc *p, const char **how)
+{
+    if (p->pf_how == NULL)
+	p->pf_major = pfc_find_major(p, &p->pf_how);
+    *how = p->pf_how;
+    return (p->pf_major);
+}
+
+/* pfc_find_major - ask postconf, rpm, dpkg, or assume 3 */
+static int
+pfc_find_major(struct pfc *p, const char **how)
 {
     struct rpmdb *db;
     char ver[64];

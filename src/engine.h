@@ -32,6 +32,8 @@ struct pfc_opts {
 struct pfc {
     struct pfc_opts opt;
     struct strlist abs_paths;   /* relative options made absolute */
+    int pf_major;               /* Postfix major version, once known */
+    const char *pf_how;         /* where it came from; NULL: not asked */
     int rootfd;
     char *config_dir;           /* on the running system */
     char *jail_path;            /* on the running system */

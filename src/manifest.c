@@ -17,7 +17,10 @@
  *	'-' and '\' as \x2d and \x5c, plus SUFFIX (".manifest", ".lock").
  *
  *	manifest_load() reads a manifest: a header line, then "KIND PATH" per
- *	line, KIND one of f, l, d.  A missing manifest is an empty one.
+ *	line, KIND one of f, l, d; a file's line may end in a tab and the
+ *	identity of the source it was copied from (device, inode and change
+ *	time), which update uses to know when a source changed without
+ *	changing its size or modification time.  A missing manifest is an empty one.
  *	manifest_save() writes a new one atomically (temporary file, fsync,
  *	rename, fsync of the directory).  manifest_add() appends or updates;
  *	manifest_sort() orders by path for manifest_find().
@@ -148,7 +151,31 @@ manifest_add(struct manifest *m, char kind, const char *path)
     m->v = xrealloc(m->v, (m->n + 1) * sizeof(*m->v));
     m->v[m->n].kind = kind;
     m->v[m->n].path = xstrdup(path);
+    m->v[m->n].id = NULL;
     m->n++;
+}
+
+/* manifest_set_id - remember the identity of the source of PATH */
+void
+manifest_set_id(struct manifest *m, const char *path, const char *id)
+{
+    size_t i;
+
+    for (i = 0; i < m->n; i++) {
+	if (strcmp(m->v[i].path, path) == 0) {
+	    free(m->v[i].id);
+	    m->v[i].id = id ? xstrdup(id) : NULL;
+	    return;
+	}
+    }
+}
+
+/* manifest_id_ok - is ID made of what a source identity holds? */
+static int
+manifest_id_ok(const char *id)
+{
+    return (*id && strspn(id, "0123456789:.") == strlen(id)
+	    && strlen(id) < 128);
 }
 
 /* manifest_cmp - order by path */
@@ -202,13 +229,19 @@ manifest_load(int sfd, const char *name, struct manifest *m)
     }
     for (line = strtok_r(buf + sizeof(MANIFEST_HEADER), "\n", &save); line;
 	 line = strtok_r(NULL, "\n", &save)) {
+	char *id = strchr(line, '\t');
+
+	if (id)
+	    *id++ = 0;
 	if (strchr("fld", line[0]) == NULL || line[1] != ' '
-	    || !plan_path_ok(line + 2)) {
+	    || !plan_path_ok(line + 2) || (id && !manifest_id_ok(id))) {
 	    free(buf);
 	    manifest_free(m);
 	    return (-EINVAL);
 	}
 	manifest_add(m, line[0], line + 2);
+	if (id)
+	    manifest_set_id(m, line + 2, id);
     }
     free(buf);
     manifest_sort(m);
@@ -238,7 +271,8 @@ manifest_save(int sfd, const char *name, const struct manifest *m)
     } else {
 	fprintf(fp, "%s\n", MANIFEST_HEADER);
 	for (i = 0; i < m->n; i++)
-	    fprintf(fp, "%c %s\n", m->v[i].kind, m->v[i].path);
+	    fprintf(fp, "%c %s%s%s\n", m->v[i].kind, m->v[i].path,
+		    m->v[i].id ? "\t" : "", m->v[i].id ? m->v[i].id : "");
 	if (fflush(fp) != 0 || ferror(fp) || fsync(fd) < 0)
 	    ret = -errno;
 	if (fclose(fp) != 0 && ret == 0)
@@ -260,8 +294,10 @@ manifest_free(struct manifest *m)
 {
     size_t i;
 
-    for (i = 0; i < m->n; i++)
+    for (i = 0; i < m->n; i++) {
 	free(m->v[i].path);
+	free(m->v[i].id);
+    }
     free(m->v);
     m->v = NULL;
     m->n = 0;

@@ -9,6 +9,7 @@
 struct manifest_entry {
     char kind;          /* 'f' file, 'l' link, 'd' directory */
     char *path;         /* relative to the jail */
+    char *id;           /* 'f': identity of the source copied, or NULL */
 };
 
 struct manifest {
@@ -21,6 +22,7 @@ char *manifest_name(const char *jail, const char *suffix);
 int manifest_load(int sfd, const char *name, struct manifest *m);
 int manifest_save(int sfd, const char *name, const struct manifest *m);
 void manifest_add(struct manifest *m, char kind, const char *path);
+void manifest_set_id(struct manifest *m, const char *path, const char *id);
 const struct manifest_entry *manifest_find(const struct manifest *m,
 					   const char *path);
 void manifest_sort(struct manifest *m);

@@ -143,6 +143,22 @@ source_close(struct source *src)
     src->buf = NULL;
 }
 
+/*
+ * source_id - identity of a source file: device, inode and change time.
+ * rpm installs a file under a new inode, often with the size and the
+ * clamped build-time modification time of the old one; the identity
+ * tells update that the copy must be compared again.
+ */
+static char *
+source_id(const struct source *src)
+{
+    return (xasprintf("%llu:%llu:%lld.%09ld",
+		      (unsigned long long)src->st.st_dev,
+		      (unsigned long long)src->st.st_ino,
+		      (long long)src->st.st_ctim.tv_sec,
+		      (long)src->st.st_ctim.tv_nsec));
+}
+
 /* same_bytes - do FD and the source hold the same bytes? */
 static int
 same_bytes(int fd, struct source *src)
@@ -301,6 +317,7 @@ enum action_op {
     OP_ADD,
     OP_UPDATE,
     OP_RELABEL,
+    OP_RECORD,          /* same bytes, new source: record its identity */
     OP_REFUSE,
 };
 
@@ -415,7 +432,19 @@ update_error(struct pfc *p, const char *rel, const char *what, int err)
 struct action {
     const struct item *it;
     enum action_op op;
+    char *id;           /* OP_RECORD: the source's identity */
 };
+
+/* actions_free - release N actions */
+static void
+actions_free(struct action *act, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+	free(act[i].id);
+    free(act);
+}
 
 /* update_plan_actions - decide for every item; count refusals */
 static size_t
@@ -435,17 +464,41 @@ update_plan_actions(struct pfc *p, struct action *act)
 	    continue;
 	}
 	item_eval(p, it, &src, 0, &ev);
+	act[n].it = it;
+	act[n].id = NULL;
+	act[n].op = update_decide(p, it, &ev, &why);
+
+	/*
+	 * The quick check trusts size and time only for a source that is
+	 * still the file the copy was made from; otherwise the bytes
+	 * decide.
+	 */
+	if (it->kind == ITEM_FILE && act[n].op == OP_NONE) {
+	    const struct manifest_entry *me = manifest_find(&p->man,
+							    it->path);
+	    char *id = source_id(&src);
+
+	    if (me == NULL || me->id == NULL || strcmp(me->id, id) != 0) {
+		item_eval(p, it, &src, 1, &ev);
+		act[n].op = update_decide(p, it, &ev, &why);
+		if (act[n].op == OP_NONE)
+		    act[n].op = OP_RECORD;
+	    }
+	    if (act[n].op == OP_RECORD)
+		act[n].id = id;
+	    else
+		free(id);
+	}
 	if (it->kind == ITEM_FILE)
 	    source_close(&src);
-	act[n].it = it;
-	act[n].op = update_decide(p, it, &ev, &why);
 	if (act[n].op == OP_REFUSE) {
 	    msg_error("%s/%s: %s; not replacing it", p->jail_path, it->path,
 		      why);
 	    continue;
 	}
 	if (act[n].op != OP_NONE) {
-	    msg_debug("%s: differs (0x%x)", it->path, ev.diff);
+	    msg_debug("%s: %s (0x%x)", it->path, act[n].op == OP_RECORD
+		      ? "same bytes, source replaced" : "differs", ev.diff);
 	    n++;
 	}
     }
@@ -506,6 +559,11 @@ update_execute(struct pfc *p, struct action *act, size_t n,
 	const struct item *it = act[i].it;
 	int ret = 0;
 
+	if (act[i].op == OP_RECORD) {
+	    manifest_add(keep, (char)it->kind, it->path);
+	    manifest_set_id(keep, it->path, act[i].id);
+	    continue;
+	}
 	if (act[i].op == OP_RELABEL) {
 	    if ((ret = update_relabel(p, it)) < 0)
 		update_error(p, it->path, "cannot label", ret);
@@ -518,13 +576,20 @@ update_execute(struct pfc *p, struct action *act, size_t n,
 	    continue;
 	}
 	ret = update_write(p, it, &src);
-	if (it->kind == ITEM_FILE)
-	    source_close(&src);
 	if (ret < 0) {
+	    if (it->kind == ITEM_FILE)
+		source_close(&src);
 	    update_error(p, it->path, "cannot write", ret);
 	    continue;
 	}
 	manifest_add(keep, (char)it->kind, it->path);
+	if (it->kind == ITEM_FILE) {
+	    char *id = source_id(&src);
+
+	    manifest_set_id(keep, it->path, id);
+	    free(id);
+	    source_close(&src);
+	}
 	msg_change("%s %s", act[i].op == OP_ADD ? "added" : "updated",
 		   it->path);
     }
@@ -555,8 +620,11 @@ update_keep_planned(struct pfc *p, struct manifest *keep)
     for (i = 0; i < p->man.n; i++) {
 	const struct item *it = plan_find(&p->plan, p->man.v[i].path);
 
-	if (it)
+	if (it) {
 	    manifest_add(keep, (char)it->kind, it->path);
+	    if (it->kind == ITEM_FILE)
+		manifest_set_id(keep, it->path, p->man.v[i].id);
+	}
     }
 }
 
@@ -579,10 +647,11 @@ cmd_update(struct pfc *p)
     n = update_plan_actions(p, act);
     if (p->opt.dry_run) {
 	for (i = 0; i < n; i++)
-	    printf("%s %s\n", act[i].op == OP_ADD ? "add" : "update",
-		   act[i].it->path);
+	    if (act[i].op != OP_RECORD)
+		printf("%s %s\n", act[i].op == OP_ADD ? "add" : "update",
+		       act[i].it->path);
 	update_removals(p, &keep);
-	free(act);
+	actions_free(act, n);
 	manifest_free(&keep);
 	return (diag_error_count() ? PFC_EXIT_FAIL : PFC_EXIT_OK);
     }
@@ -592,8 +661,10 @@ cmd_update(struct pfc *p)
      * run killed half-way leaves nothing the next run does not know.
      */
     if (n > 0) {
-	for (i = 0; i < p->man.n; i++)
+	for (i = 0; i < p->man.n; i++) {
 	    manifest_add(&pending, p->man.v[i].kind, p->man.v[i].path);
+	    manifest_set_id(&pending, p->man.v[i].path, p->man.v[i].id);
+	}
 	for (i = 0; i < n; i++)
 	    if (act[i].op == OP_ADD)
 		manifest_add(&pending, (char)act[i].it->kind,
@@ -612,7 +683,7 @@ cmd_update(struct pfc *p)
     update_clean_tmp(p);
     if ((ret = jail_sync(&p->jail)) < 0)
 	msg_error("%s: fsync: %s", p->jail_path, strerror(-ret));
-    free(act);
+    actions_free(act, n);
 
     /* Save the record only when it changed. */
     manifest_sort(&keep);
