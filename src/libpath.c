@@ -171,7 +171,8 @@ lp_include(struct libpath *lp, const char *pattern, int depth)
     }
 
     /* glob() sorts its result; so does this, for the same order. */
-    qsort(names.v, names.n, sizeof(char *), lp_cmp_names);
+    if (names.n > 1)
+	qsort(names.v, names.n, sizeof(char *), lp_cmp_names);
     for (i = 0; i < names.n; i++) {
 	char *p = path_join(canon, names.v[i]);
 

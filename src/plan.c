@@ -546,7 +546,8 @@ plan_build(const struct plan_input *in, struct plan *plan)
     plan_dirlinks(&pl, &pl.dirlinks);
     plan_dirlinks(&pl, &in->lp->links);
     plan_parents(plan);
-    qsort(plan->v, plan->n, sizeof(*plan->v), plan_cmp);
+    if (plan->n > 1)
+	qsort(plan->v, plan->n, sizeof(*plan->v), plan_cmp);
     strlist_free(&pl.visited);
     root_links_free(&pl.dirlinks);
     return (0);
@@ -558,6 +559,8 @@ plan_find(const struct plan *plan, const char *path)
 {
     struct item key;
 
+    if (plan->n == 0)
+	return (NULL);
     key.path = (char *)path;
     return (bsearch(&key, plan->v, plan->n, sizeof(*plan->v), plan_cmp));
 }
