@@ -104,7 +104,7 @@ unit-asan:
 
 unit-valgrind: $(BUILD)/tests/check_all $(PROG) $(PLUGIN)
 	CK_FORK=no PFC_PROG=$(abspath $(PROG)) PFC_PLUGIN=$(abspath $(PLUGIN)) \
-	    PFC_TESTS=$(abspath tests) valgrind -q --leak-check=full \
+	    PFC_TESTS=$(abspath tests) valgrind -q --leak-check=full --child-silent-after-fork=yes \
 	    --errors-for-leak-kinds=definite --error-exitcode=1 \
 	    --suppressions=tests/rpmdb/valgrind.supp \
 	    $(BUILD)/tests/check_all

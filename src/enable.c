@@ -140,8 +140,9 @@ cmd_enable(struct pfc *p, int enable, char **names, int nnames)
 	for (i = 0; i < out.n; i++)
 	    msg_change("%s: chroot %c -> %c", out.chg[i].name,
 		       out.chg[i].was, out.chg[i].now);
+	/* mcedit's warnings name the record file already. */
 	if (out.warning[0])
-	    msg_warn("%s/%s: %s", p->state_dir, record, out.warning);
+	    msg_warn("%s/%s", p->state_dir, out.warning);
 	if (out.written)
 	    msg_change("%s/master.cf: updated (previous version in "
 		       "master.cf%s); run \"postfix reload\" for the change "
