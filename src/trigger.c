@@ -41,22 +41,30 @@
 
 #define TRIGGER_BUF 65536
 
-/* The etc files the jail copies, as host paths. */
-static const char *const trigger_etc[] = {
-    "/etc/hosts", "/etc/resolv.conf", "/etc/services", "/etc/host.conf",
-    "/etc/nsswitch.conf", "/etc/localtime", "/etc/protocols",
-    "/etc/gai.conf", "/etc/passwd", "/etc/ld.so.conf", NULL,
+/* A string with its length, so that no line costs a strlen(). */
+struct lstr {
+    const char *s;
+    size_t n;
 };
 
-/* Path prefixes that always matter. */
-static const char *const trigger_prefixes[] = {
-    "/usr/share/zoneinfo/", "/etc/postfix/", "/etc/ld.so.conf.d/", NULL,
+#define LSTR(text) {text, sizeof(text) - 1}
+
+/* The etc files the jail copies, as host paths, below "/etc/". */
+static const struct lstr trigger_etc[] = {
+    LSTR("/etc/hosts"), LSTR("/etc/resolv.conf"), LSTR("/etc/services"),
+    LSTR("/etc/host.conf"), LSTR("/etc/nsswitch.conf"),
+    LSTR("/etc/localtime"), LSTR("/etc/protocols"), LSTR("/etc/gai.conf"),
+    LSTR("/etc/passwd"), LSTR("/etc/ld.so.conf"), LSTR("/etc/postfix/"),
+    LSTR("/etc/ld.so.conf.d/"), {NULL, 0},
 };
 
-/* Base name prefixes that always matter. */
-static const char *const trigger_names[] = {
-    "libnss_", "libresolv.", "libresolv-", "libdb-", NULL,
+/* Base name prefixes that always matter; all begin with "lib". */
+static const struct lstr trigger_names[] = {
+    LSTR("libnss_"), LSTR("libresolv."), LSTR("libresolv-"), LSTR("libdb-"),
+    {NULL, 0},
 };
+
+#define TRIGGER_ZONEINFO "/usr/share/zoneinfo/"
 
 /* trigger_hash - FNV-1a of N bytes */
 static size_t
@@ -83,6 +91,10 @@ trigger_set_add(struct trigger_set *ts, const char *s)
 	i = (i + 1) & (ts->size - 1);
     }
     ts->slot[i] = xstrdup(s);
+    if (ts->minlen == 0 || strlen(s) < ts->minlen)
+	ts->minlen = strlen(s);
+    if (strlen(s) > ts->maxlen)
+	ts->maxlen = strlen(s);
 }
 
 /* trigger_set_init - base names of everything in manifest M */
@@ -105,6 +117,8 @@ void
 trigger_set_add_path(struct trigger_set *ts, const char *path)
 {
     ts->paths = xrealloc(ts->paths, (ts->npaths + 1) * sizeof(char *));
+    ts->pathlen = xrealloc(ts->pathlen, (ts->npaths + 1) * sizeof(size_t));
+    ts->pathlen[ts->npaths] = strlen(path);
     ts->paths[ts->npaths++] = xstrdup(path);
 }
 
@@ -122,39 +136,59 @@ trigger_has_name(const struct trigger_set *ts, const char *b, size_t n)
     return (0);
 }
 
+/*
+ * trigger_clean_relevant - trigger_line_relevant() for a line known to
+ * hold no NUL byte.  This runs for every line of lists that can hold
+ * tens of thousands: the common, irrelevant path costs a few byte
+ * comparisons, one memrchr() and at most one hash.
+ */
+static int
+trigger_clean_relevant(const struct trigger_set *ts, const char *line,
+		       size_t len)
+{
+    const struct lstr *l;
+    const char *base;
+    size_t i, n;
+
+    if (len == 0 || len > TRIGGER_MAX_LINE || line[0] != '/')
+	return (0);
+
+    /* Whole etc paths, and the two etc directories that matter. */
+    if (len > 5 && memcmp(line, "/etc/", 5) == 0) {
+	for (l = trigger_etc; l->s; l++)
+	    if (l->s[l->n - 1] == '/' ? (len > l->n
+					 && memcmp(l->s, line, l->n) == 0)
+		: (len == l->n && memcmp(l->s, line, len) == 0))
+		return (1);
+    } else if (len > sizeof(TRIGGER_ZONEINFO) - 1
+	       && memcmp(line, TRIGGER_ZONEINFO,
+			 sizeof(TRIGGER_ZONEINFO) - 1) == 0) {
+	return (1);
+    }
+    for (i = 0; i < ts->npaths; i++)
+	if (ts->pathlen[i] == len && memcmp(ts->paths[i], line, len) == 0)
+	    return (1);
+
+    /* Base names: module prefixes, then what the jail holds. */
+    base = memrchr(line, '/', len) + 1;
+    n = len - (size_t)(base - line);
+    if (n >= 6 && base[0] == 'l' && base[1] == 'i' && base[2] == 'b')
+	for (l = trigger_names; l->s; l++)
+	    if (n >= l->n && memcmp(l->s, base, l->n) == 0)
+		return (1);
+    if (n < ts->minlen || n > ts->maxlen)
+	return (0);
+    return (trigger_has_name(ts, base, n));
+}
+
 /* trigger_line_relevant - does the path in LINE (LEN bytes) matter? */
 int
 trigger_line_relevant(const struct trigger_set *ts, const char *line,
 		      size_t len)
 {
-    const char *base;
-    size_t i, n;
-
-    if (len == 0 || len > TRIGGER_MAX_LINE || line[0] != '/'
-	|| memchr(line, 0, len) != NULL)
+    if (memchr(line, 0, len) != NULL)
 	return (0);
-    for (i = 0; trigger_etc[i]; i++)
-	if (strlen(trigger_etc[i]) == len
-	    && memcmp(trigger_etc[i], line, len) == 0)
-	    return (1);
-    for (i = 0; i < ts->npaths; i++)
-	if (strlen(ts->paths[i]) == len
-	    && memcmp(ts->paths[i], line, len) == 0)
-	    return (1);
-    for (i = 0; trigger_prefixes[i]; i++) {
-	n = strlen(trigger_prefixes[i]);
-	if (len > n && memcmp(trigger_prefixes[i], line, n) == 0)
-	    return (1);
-    }
-    base = memrchr(line, '/', len) + 1;
-    n = len - (size_t)(base - line);
-    for (i = 0; trigger_names[i]; i++) {
-	size_t pn = strlen(trigger_names[i]);
-
-	if (n >= pn && memcmp(trigger_names[i], base, pn) == 0)
-	    return (1);
-    }
-    return (n > 0 && trigger_has_name(ts, base, n));
+    return (trigger_clean_relevant(ts, line, len));
 }
 
 /* trigger_scan - read lines from FD until one matters */
@@ -165,7 +199,7 @@ trigger_scan(const struct trigger_set *ts, int fd, size_t *lines,
     static char keep[TRIGGER_MAX_LINE + 1];
     char *buf = xmalloc(TRIGGER_BUF + TRIGGER_MAX_LINE + 1);
     size_t have = 0;
-    int skipping = 0, found = 0;
+    int skipping = 0, found = 0, clean;
     ssize_t n;
 
     *lines = 0;
@@ -189,6 +223,9 @@ trigger_scan(const struct trigger_set *ts, int fd, size_t *lines,
 	end = buf + have + n;
 	if (n == 0)
 	    *end++ = '\n';
+
+	/* Look for NUL bytes once per buffer, not once per line. */
+	clean = (memchr(buf, 0, (size_t)(end - buf)) == NULL);
 	for (p = buf; (nl = memchr(p, '\n', (size_t)(end - p))) != NULL;
 	     p = nl + 1) {
 	    size_t len = (size_t)(nl - p);
@@ -198,7 +235,8 @@ trigger_scan(const struct trigger_set *ts, int fd, size_t *lines,
 		skipping = 0;
 		continue;
 	    }
-	    if (trigger_line_relevant(ts, p, len)) {
+	    if (clean ? trigger_clean_relevant(ts, p, len)
+		: trigger_line_relevant(ts, p, len)) {
 		memcpy(keep, p, len);
 		keep[len] = 0;
 		*hit = keep;
@@ -234,5 +272,6 @@ trigger_set_free(struct trigger_set *ts)
 	free(ts->paths[i]);
     free(ts->slot);
     free(ts->paths);
+    free(ts->pathlen);
     memset(ts, 0, sizeof(*ts));
 }

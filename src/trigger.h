@@ -12,7 +12,10 @@
 struct trigger_set {
     char **slot;        /* open-addressing table of base names */
     size_t size;
+    size_t minlen;      /* shortest and longest base name in the table */
+    size_t maxlen;
     char **paths;       /* exact host paths (extra_files) */
+    size_t *pathlen;
     size_t npaths;
 };
 
