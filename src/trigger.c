@@ -7,8 +7,8 @@
  *	the library directories, which can hold tens of thousands of paths
  *	of which usually none concerns the jail.
  * DESCRIPTION
- *	trigger_set_init() builds a hash set of the base names of everything
- *	the manifest holds.  trigger_line_relevant() says whether one path
+ *	trigger_set_init() builds a hash set of the base names of the files
+ *	and links the manifest holds outside etc.  trigger_line_relevant() says whether one path
  *	matters: a name-service module, libresolv or libdb (by base name, so
  *	that /lib64 and /usr/lib64 spellings both match); a base name the
  *	jail already holds (a DT_NEEDED library, a versioned file, a link of
@@ -107,8 +107,14 @@ trigger_set_init(struct trigger_set *ts, const struct manifest *m)
     for (ts->size = 64; ts->size < 2 * (m->n + 1); ts->size *= 2)
 	;
     ts->slot = xcalloc(ts->size, sizeof(*ts->slot));
+    /*
+     * Directories, the top-level links (lib -> usr/lib) and the etc files
+     * are left out: their names match every file or directory of that
+     * name in any package, and etc files are matched by their full path.
+     */
     for (i = 0; i < m->n; i++)
-	if (m->v[i].kind != 'd')
+	if (m->v[i].kind != 'd' && strchr(m->v[i].path, '/') != NULL
+	    && strncmp(m->v[i].path, "etc/", 4) != 0)
 	    trigger_set_add(ts, path_basename(m->v[i].path));
 }
 
