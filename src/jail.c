@@ -19,9 +19,12 @@
  *
  *	jail_write_file() writes a new file: a fresh temporary name in the
  *	same directory made with O_CREAT|O_EXCL|O_NOFOLLOW, the bytes (from
- *	SRCFD or BUF), fsync, owner root, MODE, the SELinux context of the
- *	final path and MTIME, all on the descriptor, then rename() over REL.
- *	jail_write_link() does the same for a symbolic link.  Running daemons
+ *	SRCFD or BUF), owner root, MODE, the SELinux context of the final
+ *	path and MTIME, all on the descriptor, fsync, then rename() over REL.
+ *	jail_write_link() does the same for a symbolic link.  The same steps
+ *	exist one by one for batches: jail_stage_file() and jail_stage_link()
+ *	make the temporary entry, jail_flush() makes a batch durable,
+ *	jail_commit() renames, jail_discard() drops.  Running daemons
  *	keep the inode they have mapped.  jail_sync() fsyncs every directory
  *	changed.
  *
@@ -390,21 +393,22 @@ jail_finish(struct jail *j, int dfd, const char *tmp, const char *name)
     return (0);
 }
 
-/* jail_write_file - replace REL by a new file with the given bytes */
+/* jail_stage_file - write REL's new bytes under a temporary name */
 int
-jail_write_file(struct jail *j, const char *rel, int srcfd, const char *buf,
-		size_t len, mode_t mode, const struct timespec *mtime)
+jail_stage_file(struct jail *j, const char *rel, int srcfd, const char *buf,
+		size_t len, mode_t mode, const struct timespec *mtime,
+		struct jail_staged *st)
 {
-    char tmp[64], *lp, *ctx = NULL;
-    const char *name;
-    int dfd, fd, ret, tries;
+    char *lp, *ctx = NULL;
+    int fd, ret, tries;
 
-    if ((ret = jail_split(j, rel, 1, &dfd, &name)) < 0)
+    st->fd = -1;
+    if ((ret = jail_split(j, rel, 1, &st->dfd, &st->name)) < 0)
 	return (ret);
     for (tries = 0;; tries++) {
-	jail_tmpname(tmp, sizeof(tmp));
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
-		    | O_CLOEXEC, 0600);
+	jail_tmpname(st->tmp, sizeof(st->tmp));
+	fd = openat(st->dfd, st->tmp, O_WRONLY | O_CREAT | O_EXCL
+		    | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd >= 0 || errno != EEXIST || tries > 100)
 	    break;
     }
@@ -415,8 +419,6 @@ jail_write_file(struct jail *j, const char *rel, int srcfd, const char *buf,
     free(lp);
     if (ret == 0)
 	ret = jail_copy(fd, srcfd, buf, len);
-    if (ret == 0 && fsync(fd) < 0)
-	ret = -errno;
     if (ret == 0 && fchown(fd, 0, 0) < 0)
 	ret = -errno;
     if (ret == 0 && fchmod(fd, mode) < 0)
@@ -430,28 +432,29 @@ jail_write_file(struct jail *j, const char *rel, int srcfd, const char *buf,
 	    ret = -errno;
     }
     label_free_ctx(ctx);
-    if (close(fd) < 0 && ret == 0)
-	ret = -errno;
     if (ret < 0) {
-	unlinkat(dfd, tmp, 0);
+	close(fd);
+	unlinkat(st->dfd, st->tmp, 0);
 	return (ret);
     }
-    return (jail_finish(j, dfd, tmp, name));
+    st->fd = fd;
+    return (0);
 }
 
-/* jail_write_link - replace REL by a symbolic link to TARGET */
+/* jail_stage_link - make REL's new link under a temporary name */
 int
-jail_write_link(struct jail *j, const char *rel, const char *target)
+jail_stage_link(struct jail *j, const char *rel, const char *target,
+		struct jail_staged *st)
 {
-    char tmp[64], *lp, *ctx = NULL;
-    const char *name;
-    int dfd, ret, tries;
+    char *lp, *ctx = NULL;
+    int ret, tries;
 
-    if ((ret = jail_split(j, rel, 1, &dfd, &name)) < 0)
+    st->fd = -1;
+    if ((ret = jail_split(j, rel, 1, &st->dfd, &st->name)) < 0)
 	return (ret);
     for (tries = 0;; tries++) {
-	jail_tmpname(tmp, sizeof(tmp));
-	if (symlinkat(target, dfd, tmp) == 0)
+	jail_tmpname(st->tmp, sizeof(st->tmp));
+	if (symlinkat(target, st->dfd, st->tmp) == 0)
 	    break;
 	if (errno != EEXIST || tries > 100)
 	    return (-errno);
@@ -459,16 +462,95 @@ jail_write_link(struct jail *j, const char *rel, const char *target)
     lp = jail_label_path(j, rel);
     ret = label_lookup(lp, S_IFLNK, &ctx);
     free(lp);
-    if (ret == 0 && fchownat(dfd, tmp, 0, 0, AT_SYMLINK_NOFOLLOW) < 0)
+    if (ret == 0 && fchownat(st->dfd, st->tmp, 0, 0,
+			     AT_SYMLINK_NOFOLLOW) < 0)
 	ret = -errno;
     if (ret == 0)
-	ret = label_set_at(dfd, tmp, ctx);
+	ret = label_set_at(st->dfd, st->tmp, ctx);
     label_free_ctx(ctx);
     if (ret < 0) {
-	unlinkat(dfd, tmp, 0);
+	unlinkat(st->dfd, st->tmp, 0);
 	return (ret);
     }
-    return (jail_finish(j, dfd, tmp, name));
+    return (0);
+}
+
+/*
+ * jail_flush - make the bytes of N staged files durable.  A few files
+ * are fsynced one by one; for more, one syncfs() of the jail's file
+ * system costs one journal commit instead of one per file (a first
+ * population writes a few dozen).
+ */
+int
+jail_flush(struct jail *j, struct jail_staged *st, size_t n)
+{
+    size_t i, files = 0;
+    int ret = 0;
+
+    for (i = 0; i < n; i++)
+	files += (st[i].fd >= 0);
+    if (files > JAIL_FSYNC_MAX) {
+	if (syncfs(j->fd) < 0)
+	    ret = -errno;
+    } else {
+	for (i = 0; i < n && ret == 0; i++)
+	    if (st[i].fd >= 0 && fsync(st[i].fd) < 0)
+		ret = -errno;
+    }
+    for (i = 0; i < n; i++) {
+	if (st[i].fd >= 0 && close(st[i].fd) < 0 && ret == 0)
+	    ret = -errno;
+	st[i].fd = -1;
+    }
+    return (ret);
+}
+
+/* jail_commit - give a staged entry its final name */
+int
+jail_commit(struct jail *j, struct jail_staged *st)
+{
+    return (jail_finish(j, st->dfd, st->tmp, st->name));
+}
+
+/* jail_discard - drop a staged entry */
+void
+jail_discard(struct jail *j, struct jail_staged *st)
+{
+    (void)j;
+    if (st->fd >= 0)
+	close(st->fd);
+    st->fd = -1;
+    unlinkat(st->dfd, st->tmp, 0);
+}
+
+/* jail_write_file - replace REL by a new file with the given bytes */
+int
+jail_write_file(struct jail *j, const char *rel, int srcfd, const char *buf,
+		size_t len, mode_t mode, const struct timespec *mtime)
+{
+    struct jail_staged st;
+    int ret;
+
+    if ((ret = jail_stage_file(j, rel, srcfd, buf, len, mode, mtime,
+			       &st)) < 0)
+	return (ret);
+    if ((ret = jail_flush(j, &st, 1)) < 0) {
+	jail_discard(j, &st);
+	return (ret);
+    }
+    return (jail_commit(j, &st));
+}
+
+/* jail_write_link - replace REL by a symbolic link to TARGET */
+int
+jail_write_link(struct jail *j, const char *rel, const char *target)
+{
+    struct jail_staged st;
+    int ret;
+
+    if ((ret = jail_stage_link(j, rel, target, &st)) < 0)
+	return (ret);
+    return (jail_commit(j, &st));
 }
 
 /* jail_remove - unlink REL (a directory when WANT_DIR), root-owned only */

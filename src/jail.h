@@ -10,6 +10,17 @@
 /* Prefix of temporary names; leftovers of a killed run are removed. */
 #define JAIL_TMP_PREFIX ".postfix-chroot."
 
+/* Staged batches of more files than this are flushed with syncfs(). */
+#define JAIL_FSYNC_MAX 4
+
+/* A new file or link under its temporary name, waiting for its rename. */
+struct jail_staged {
+    int dfd;                /* its directory (owned by the jail) */
+    int fd;                 /* the open file, -1 for a link or once flushed */
+    const char *name;       /* final name (points into the caller's path) */
+    char tmp[64];           /* temporary name */
+};
+
 struct jail_dir {
     char *rel;
     int fd;
@@ -35,6 +46,14 @@ int jail_write_file(struct jail *j, const char *rel, int srcfd,
 		    const char *buf, size_t len, mode_t mode,
 		    const struct timespec *mtime);
 int jail_write_link(struct jail *j, const char *rel, const char *target);
+int jail_stage_file(struct jail *j, const char *rel, int srcfd,
+		    const char *buf, size_t len, mode_t mode,
+		    const struct timespec *mtime, struct jail_staged *st);
+int jail_stage_link(struct jail *j, const char *rel, const char *target,
+		    struct jail_staged *st);
+int jail_flush(struct jail *j, struct jail_staged *st, size_t n);
+int jail_commit(struct jail *j, struct jail_staged *st);
+void jail_discard(struct jail *j, struct jail_staged *st);
 int jail_remove(struct jail *j, const char *rel, int want_dir);
 int jail_get_label(struct jail *j, const char *rel, char **ctx);
 char *jail_label_path(const struct jail *j, const char *rel);

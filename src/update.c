@@ -384,24 +384,27 @@ update_decide(struct pfc *p, const struct item *it,
     return (ev->diff ? OP_UPDATE : OP_NONE);
 }
 
-/* update_write - make the jail entry of IT; 0 or negative errno */
+/* update_stage - write IT's new entry under a temporary name */
 static int
-update_write(struct pfc *p, const struct item *it, struct source *src)
+update_stage(struct pfc *p, const struct item *it, struct jail_staged *st,
+	     char **id)
 {
-    int dfd, ret;
+    struct source src;
+    int ret;
 
-    switch (it->kind) {
-    case ITEM_DIR:
-	return (jail_dir(&p->jail, it->path, 1, &dfd));
-    case ITEM_LINK:
-	return (jail_write_link(&p->jail, it->path, it->target));
-    case ITEM_FILE:
-	ret = jail_write_file(&p->jail, it->path, src->buf ? -1 : src->fd,
-			      src->buf, src->len, it->mode,
-			      &src->st.st_mtim);
-	return (ret);
+    *id = NULL;
+    if (it->kind == ITEM_LINK)
+	return (jail_stage_link(&p->jail, it->path, it->target, st));
+    if ((ret = source_open(p, it, &src)) < 0) {
+	msg_error("%s: cannot read: %s", it->source, strerror(-ret));
+	return (0);
     }
-    return (-EINVAL);
+    ret = jail_stage_file(&p->jail, it->path, src.buf ? -1 : src.fd,
+			  src.buf, src.len, it->mode, &src.st.st_mtim, st);
+    if (ret == 0)
+	*id = source_id(&src);
+    source_close(&src);
+    return (ret);
 }
 
 /* update_relabel - set the policy's label on an existing directory */
@@ -547,52 +550,107 @@ update_removals(struct pfc *p, struct manifest *keep)
     }
 }
 
-/* update_execute - carry out the actions; record what was done */
+/* Entries staged before one flush and their renames. */
+#define UPDATE_BATCH 64
+
+struct batch {
+    struct jail_staged st[UPDATE_BATCH];
+    const struct action *act[UPDATE_BATCH];
+    char *id[UPDATE_BATCH];
+    size_t n;
+};
+
+/* update_commit - flush a batch, then rename each entry into place */
+static void
+update_commit(struct pfc *p, struct batch *b, struct manifest *keep)
+{
+    size_t i;
+    int ret = jail_flush(&p->jail, b->st, b->n);
+
+    for (i = 0; i < b->n; i++) {
+	const struct item *it = b->act[i]->it;
+
+	if (ret < 0) {
+	    jail_discard(&p->jail, &b->st[i]);
+	    update_error(p, it->path, "cannot write", ret);
+	} else if ((ret = jail_commit(&p->jail, &b->st[i])) < 0) {
+	    update_error(p, it->path, "cannot rename into place", ret);
+	    ret = 0;
+	} else {
+	    manifest_add(keep, (char)it->kind, it->path);
+	    manifest_set_id(keep, it->path, b->id[i]);
+	    msg_change("%s %s", b->act[i]->op == OP_ADD ? "added"
+		       : "updated", it->path);
+	}
+	free(b->id[i]);
+    }
+    b->n = 0;
+}
+
+/* update_now - actions that need no staging: record, relabel, mkdir */
+static int
+update_now(struct pfc *p, const struct action *a, struct manifest *keep)
+{
+    const struct item *it = a->it;
+    int dfd, ret;
+
+    if (a->op == OP_RECORD) {
+	manifest_add(keep, (char)it->kind, it->path);
+	manifest_set_id(keep, it->path, a->id);
+    } else if (a->op == OP_RELABEL) {
+	if ((ret = update_relabel(p, it)) < 0)
+	    update_error(p, it->path, "cannot label", ret);
+	else
+	    msg_change("relabelled %s", it->path);
+    } else if (it->kind == ITEM_DIR) {
+	if ((ret = jail_dir(&p->jail, it->path, 1, &dfd)) < 0) {
+	    update_error(p, it->path, "cannot make directory", ret);
+	} else {
+	    manifest_add(keep, 'd', it->path);
+	    msg_change("%s %s", a->op == OP_ADD ? "added" : "updated",
+		       it->path);
+	}
+    } else {
+	return (0);
+    }
+    return (1);
+}
+
+/*
+ * update_execute - carry out the actions; record what was done.  New
+ * files are written under temporary names in batches, made durable with
+ * one flush per batch, and only then renamed into place; links come
+ * after the files, so that a new link never points at a file that is
+ * not there yet.
+ */
 static void
 update_execute(struct pfc *p, struct action *act, size_t n,
 	       struct manifest *keep)
 {
-    struct source src;
+    struct batch *b = xcalloc(1, sizeof(*b));
     size_t i;
+    int pass, ret;
 
-    for (i = 0; i < n; i++) {
-	const struct item *it = act[i].it;
-	int ret = 0;
+    for (pass = 0; pass < 2; pass++) {
+	for (i = 0; i < n; i++) {
+	    const struct item *it = act[i].it;
 
-	if (act[i].op == OP_RECORD) {
-	    manifest_add(keep, (char)it->kind, it->path);
-	    manifest_set_id(keep, it->path, act[i].id);
-	    continue;
+	    if ((it->kind == ITEM_LINK) != pass || update_now(p, &act[i], keep))
+		continue;
+	    ret = update_stage(p, it, &b->st[b->n], &b->id[b->n]);
+	    if (ret < 0) {
+		update_error(p, it->path, "cannot write", ret);
+		continue;
+	    }
+	    if (it->kind == ITEM_FILE && b->id[b->n] == NULL)
+		continue;	/* source unreadable, already said */
+	    b->act[b->n++] = &act[i];
+	    if (b->n == UPDATE_BATCH)
+		update_commit(p, b, keep);
 	}
-	if (act[i].op == OP_RELABEL) {
-	    if ((ret = update_relabel(p, it)) < 0)
-		update_error(p, it->path, "cannot label", ret);
-	    else
-		msg_change("relabelled %s", it->path);
-	    continue;
-	}
-	if (it->kind == ITEM_FILE && (ret = source_open(p, it, &src)) < 0) {
-	    msg_error("%s: cannot read: %s", it->source, strerror(-ret));
-	    continue;
-	}
-	ret = update_write(p, it, &src);
-	if (ret < 0) {
-	    if (it->kind == ITEM_FILE)
-		source_close(&src);
-	    update_error(p, it->path, "cannot write", ret);
-	    continue;
-	}
-	manifest_add(keep, (char)it->kind, it->path);
-	if (it->kind == ITEM_FILE) {
-	    char *id = source_id(&src);
-
-	    manifest_set_id(keep, it->path, id);
-	    free(id);
-	    source_close(&src);
-	}
-	msg_change("%s %s", act[i].op == OP_ADD ? "added" : "updated",
-		   it->path);
+	update_commit(p, b, keep);
     }
+    free(b);
 }
 
 /* update_clean_tmp - remove temporary files of a killed run */
