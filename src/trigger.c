@@ -9,8 +9,9 @@
  * DESCRIPTION
  *	trigger_set_init() builds a hash set of the base names of the files
  *	and links the manifest holds outside etc.  trigger_line_relevant()
- *	says whether one path matters: a name-service module, libresolv or libdb (by base name, so
- *	that /lib64 and /usr/lib64 spellings both match); a base name the
+ *	says whether one path matters: a name-service module, libresolv or
+ *	libdb (by base name, so that /lib64 and /usr/lib64 spellings both
+ *	match); a base name the
  *	jail already holds (a DT_NEEDED library, a versioned file, a link of
  *	a chain); an etc file the jail copies; a zone file; ld.so.conf;
  *	anything in /etc/postfix; or a path added with
