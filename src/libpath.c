@@ -111,9 +111,13 @@ lp_find_triplet(int rootfd)
 static void
 lp_add_sysdir(struct libpath *lp, const char *dir)
 {
-    char *canon;
+    char *canon, *dot = path_join(dir, ".");
+    int ret;
 
-    if (root_resolve(lp->rootfd, dir, 1, &canon, &lp->links) < 0)
+    /* With "/." the last component is crossed, so a link is recorded. */
+    ret = root_resolve(lp->rootfd, dot, 1, &canon, &lp->links);
+    free(dot);
+    if (ret < 0)
 	return;
     strlist_add(&lp->sysdirs, dir);
     strlist_add(&lp->sysdirs_canon, canon);
@@ -425,10 +429,15 @@ libpath_find(const struct libpath *lp, const char *name, const char *runpath,
     for (i = 0; i < lp->confdirs.n; i++)
 	if (lp_try_dir(lp, lp->confdirs.v[i], lp->confdirs.v[i], name, found))
 	    return (0);
-    for (i = 0; i < lp->sysdirs.n; i++)
+    for (i = 0; i < lp->sysdirs.n; i++) {
+	/* A directory already searched under another name is not again. */
+	if (strlist_has(&lp->confdirs, lp->sysdirs_canon.v[i])
+	    || strlist_index(&lp->sysdirs_canon, lp->sysdirs_canon.v[i]) < i)
+	    continue;
 	if (lp_try_dir(lp, lp->sysdirs_canon.v[i], lp->sysdirs.v[i], name,
 		       found))
 	    return (0);
+    }
     return (-ENOENT);
 }
 

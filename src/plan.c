@@ -70,6 +70,8 @@ struct planner {
     struct plan *plan;
     struct strlist visited;     /* canonical objects already added */
     struct root_links dirlinks; /* directory links crossed */
+    struct strlist dir_from;    /* directories resolved so far ... */
+    struct strlist dir_to;      /* ... and their canonical form */
     size_t objects;
 };
 
@@ -273,6 +275,41 @@ plan_read_elf(struct planner *pl, const char *canon, struct elf_info *ei)
     return (ret);
 }
 
+/*
+ * plan_resolve - canonical form of PATH without following its last
+ * component.  The directories of library paths repeat (a dozen objects
+ * in /usr/lib64), so each directory is resolved once per run.
+ */
+static int
+plan_resolve(struct planner *pl, const char *path, char **canon)
+{
+    const char *base = path_basename(path);
+    char *dir;
+    size_t i;
+    int ret;
+
+    if (!strcmp(base, ".") || !strcmp(base, "..") || base == path)
+	return (root_resolve(pl->in->rootfd, path, 0, canon, &pl->dirlinks));
+    dir = path_dirname(path);
+    i = strlist_index(&pl->dir_from, dir);
+    if (i == pl->dir_from.n) {
+	/* The whole path, so that the links crossed are recorded. */
+	ret = root_resolve(pl->in->rootfd, path, 0, canon, &pl->dirlinks);
+	if (ret == 0) {
+	    char *cdir = path_dirname(*canon);
+
+	    strlist_add(&pl->dir_from, dir);
+	    strlist_add(&pl->dir_to, cdir);
+	    free(cdir);
+	}
+	free(dir);
+	return (ret);
+    }
+    free(dir);
+    *canon = path_join(pl->dir_to.v[i], base);
+    return (0);
+}
+
 /* plan_object - add the object FOUND (and its links and needs) */
 static void
 plan_object(struct planner *pl, const char *found, const char *why,
@@ -291,8 +328,7 @@ plan_object(struct planner *pl, const char *found, const char *why,
     }
 
     /* Canonical directory, remembering the directory links crossed. */
-    ret = root_resolve(pl->in->rootfd, found, 0, &cur, &pl->dirlinks);
-    if (ret < 0) {
+    if ((ret = plan_resolve(pl, found, &cur)) < 0) {
 	msg_warn("%s: %s", found, strerror(-ret));
 	return;
     }
@@ -345,7 +381,7 @@ plan_object(struct planner *pl, const char *found, const char *why,
 	    joined = path_join(d, target);
 	    free(d);
 	}
-	ret = root_resolve(pl->in->rootfd, joined, 0, &next, &pl->dirlinks);
+	ret = plan_resolve(pl, joined, &next);
 	free(joined);
 	free(cur);
 	cur = NULL;
@@ -549,6 +585,8 @@ plan_build(const struct plan_input *in, struct plan *plan)
     if (plan->n > 1)
 	qsort(plan->v, plan->n, sizeof(*plan->v), plan_cmp);
     strlist_free(&pl.visited);
+    strlist_free(&pl.dir_from);
+    strlist_free(&pl.dir_to);
     root_links_free(&pl.dirlinks);
     return (0);
 }
