@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * NAME
+ *	hxkill - LD_PRELOAD shim: SIGKILL before the Nth changing call
+ * SUMMARY
+ *	LD_PRELOAD=hxkill.so HXK_AT=N [HXK_LOG=FILE] [HXK_COUNT=FILE] PROG
+ * DESCRIPTION
+ *	Counts the C library calls through which a program changes the file
+ *	system: open and openat when they may create or write, mkdir,
+ *	write to a descriptor above 2, fsync, ftruncate, fchown, fchownat,
+ *	fchmod, futimens, rename, renameat, symlinkat, unlinkat, flock and
+ *	the xattr setters.  The call numbered HXK_AT (1 is the first) is
+ *	never made: the process kills itself with SIGKILL just before it,
+ *	so every state a crash can leave between two such calls is reached
+ *	by some N.  Without HXK_AT nothing is killed.
+ *
+ *	HXK_LOG names a file that gets one line per counted call ("N NAME
+ *	DETAIL"); HXK_COUNT a file that gets the total at exit.  The sweep
+ *	of tests/hardening/crash.sh first runs the program unharmed with
+ *	HXK_COUNT to learn how many calls there are, then kills it at each.
+ *
+ *	Calls that the C library makes internally (stdio flushing its
+ *	buffer with write(), for one) do not pass through here; the fsync()
+ *	and rename() around them do, so the states they leave are reached
+ *	all the same.
+ * DIAGNOSTICS
+ *	None; the log file is the record.
+ * SECURITY
+ *	Test code, never installed.  It only observes and kills the program
+ *	it is loaded into.
+ */
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+static long hxk_at = -1;
+static long hxk_n;
+static int hxk_logfd = -1;
+static int hxk_ready;
+
+/* hxk_init - read the environment once */
+static void
+hxk_init(void)
+{
+    const char *s;
+
+    if (hxk_ready)
+	return;
+    hxk_ready = 1;
+    if ((s = getenv("HXK_AT")) != NULL && *s)
+	hxk_at = strtol(s, NULL, 10);
+    if ((s = getenv("HXK_LOG")) != NULL && *s)
+	hxk_logfd = (int)syscall(SYS_openat, AT_FDCWD, s,
+				 O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+				 0600);
+}
+
+/* hxk_count - count one changing call; die before it if it is the one */
+static void
+hxk_count(const char *name, const char *detail)
+{
+    char line[512];
+    int len;
+
+    hxk_init();
+    hxk_n++;
+    if (hxk_logfd >= 0) {
+	len = snprintf(line, sizeof(line), "%ld %s %.400s\n", hxk_n, name,
+		       detail ? detail : "");
+	if (len > 0)
+	    (void)syscall(SYS_write, hxk_logfd, line,
+			  (size_t)(len < (int)sizeof(line) ? len
+				   : (int)sizeof(line) - 1));
+    }
+    if (hxk_n == hxk_at)
+	(void)syscall(SYS_kill, (long)syscall(SYS_getpid), SIGKILL);
+}
+
+/* hxk_fini - report the total */
+static void __attribute__((destructor))
+hxk_fini(void)
+{
+    const char *s = getenv("HXK_COUNT");
+    char buf[32];
+    int fd, len;
+
+    if (s == NULL || *s == 0)
+	return;
+    fd = (int)syscall(SYS_openat, AT_FDCWD, s,
+		      O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+	return;
+    len = snprintf(buf, sizeof(buf), "%ld\n", hxk_n);
+    (void)syscall(SYS_write, fd, buf, (size_t)len);
+    (void)syscall(SYS_close, fd);
+}
+
+/* hxk_next - the next definition of NAME */
+static void *
+hxk_next(const char *name)
+{
+    void *f = dlsym(RTLD_NEXT, name);
+
+    if (f == NULL)
+	abort();
+    return (f);
+}
+
+#define HXK_CHANGES(flags) \
+    ((flags) & (O_CREAT | O_WRONLY | O_RDWR | O_TRUNC))
+
+int
+open(const char *path, int flags, ...)
+{
+    static int (*next)(const char *, int, ...);
+    mode_t mode = 0;
+    va_list ap;
+
+    if (next == NULL)
+	next = hxk_next("open");
+    if (flags & (O_CREAT | O_TMPFILE)) {
+	va_start(ap, flags);
+	mode = (mode_t)va_arg(ap, int);
+	va_end(ap);
+    }
+    if (HXK_CHANGES(flags))
+	hxk_count("open", path);
+    return (next(path, flags, mode));
+}
+
+int
+__open_2(const char *path, int flags)
+{
+    static int (*next)(const char *, int);
+
+    if (next == NULL)
+	next = hxk_next("__open_2");
+    if (HXK_CHANGES(flags))
+	hxk_count("open", path);
+    return (next(path, flags));
+}
+
+int
+openat(int dfd, const char *path, int flags, ...)
+{
+    static int (*next)(int, const char *, int, ...);
+    mode_t mode = 0;
+    va_list ap;
+
+    if (next == NULL)
+	next = hxk_next("openat");
+    if (flags & (O_CREAT | O_TMPFILE)) {
+	va_start(ap, flags);
+	mode = (mode_t)va_arg(ap, int);
+	va_end(ap);
+    }
+    if (HXK_CHANGES(flags))
+	hxk_count("openat", path);
+    return (next(dfd, path, flags, mode));
+}
+
+int
+__openat_2(int dfd, const char *path, int flags)
+{
+    static int (*next)(int, const char *, int);
+
+    if (next == NULL)
+	next = hxk_next("__openat_2");
+    if (HXK_CHANGES(flags))
+	hxk_count("openat", path);
+    return (next(dfd, path, flags));
+}
+
+int
+mkdir(const char *path, mode_t mode)
+{
+    static int (*next)(const char *, mode_t);
+
+    if (next == NULL)
+	next = hxk_next("mkdir");
+    hxk_count("mkdir", path);
+    return (next(path, mode));
+}
+
+int
+mkdirat(int dfd, const char *path, mode_t mode)
+{
+    static int (*next)(int, const char *, mode_t);
+
+    if (next == NULL)
+	next = hxk_next("mkdirat");
+    hxk_count("mkdirat", path);
+    return (next(dfd, path, mode));
+}
+
+ssize_t
+write(int fd, const void *buf, size_t len)
+{
+    static ssize_t (*next)(int, const void *, size_t);
+
+    if (next == NULL)
+	next = hxk_next("write");
+    if (fd > 2)
+	hxk_count("write", NULL);
+    return (next(fd, buf, len));
+}
+
+int
+fsync(int fd)
+{
+    static int (*next)(int);
+
+    if (next == NULL)
+	next = hxk_next("fsync");
+    hxk_count("fsync", NULL);
+    return (next(fd));
+}
+
+int
+ftruncate(int fd, off_t len)
+{
+    static int (*next)(int, off_t);
+
+    if (next == NULL)
+	next = hxk_next("ftruncate");
+    hxk_count("ftruncate", NULL);
+    return (next(fd, len));
+}
+
+int
+fchown(int fd, uid_t uid, gid_t gid)
+{
+    static int (*next)(int, uid_t, gid_t);
+
+    if (next == NULL)
+	next = hxk_next("fchown");
+    hxk_count("fchown", NULL);
+    return (next(fd, uid, gid));
+}
+
+int
+fchownat(int dfd, const char *path, uid_t uid, gid_t gid, int flags)
+{
+    static int (*next)(int, const char *, uid_t, gid_t, int);
+
+    if (next == NULL)
+	next = hxk_next("fchownat");
+    hxk_count("fchownat", path);
+    return (next(dfd, path, uid, gid, flags));
+}
+
+int
+fchmod(int fd, mode_t mode)
+{
+    static int (*next)(int, mode_t);
+
+    if (next == NULL)
+	next = hxk_next("fchmod");
+    hxk_count("fchmod", NULL);
+    return (next(fd, mode));
+}
+
+int
+futimens(int fd, const struct timespec ts[2])
+{
+    static int (*next)(int, const struct timespec[2]);
+
+    if (next == NULL)
+	next = hxk_next("futimens");
+    hxk_count("futimens", NULL);
+    return (next(fd, ts));
+}
+
+int
+rename(const char *a, const char *b)
+{
+    static int (*next)(const char *, const char *);
+
+    if (next == NULL)
+	next = hxk_next("rename");
+    hxk_count("rename", b);
+    return (next(a, b));
+}
+
+int
+renameat(int da, const char *a, int db, const char *b)
+{
+    static int (*next)(int, const char *, int, const char *);
+
+    if (next == NULL)
+	next = hxk_next("renameat");
+    hxk_count("renameat", b);
+    return (next(da, a, db, b));
+}
+
+int
+symlinkat(const char *target, int dfd, const char *path)
+{
+    static int (*next)(const char *, int, const char *);
+
+    if (next == NULL)
+	next = hxk_next("symlinkat");
+    hxk_count("symlinkat", path);
+    return (next(target, dfd, path));
+}
+
+int
+unlinkat(int dfd, const char *path, int flags)
+{
+    static int (*next)(int, const char *, int);
+
+    if (next == NULL)
+	next = hxk_next("unlinkat");
+    hxk_count("unlinkat", path);
+    return (next(dfd, path, flags));
+}
+
+int
+flock(int fd, int op)
+{
+    static int (*next)(int, int);
+
+    if (next == NULL)
+	next = hxk_next("flock");
+    hxk_count("flock", NULL);
+    return (next(fd, op));
+}
+
+int
+fsetxattr(int fd, const char *name, const void *v, size_t len, int flags)
+{
+    static int (*next)(int, const char *, const void *, size_t, int);
+
+    if (next == NULL)
+	next = hxk_next("fsetxattr");
+    hxk_count("fsetxattr", name);
+    return (next(fd, name, v, len, flags));
+}
+
+int
+lsetxattr(const char *path, const char *name, const void *v, size_t len,
+	  int flags)
+{
+    static int (*next)(const char *, const char *, const void *, size_t,
+		       int);
+
+    if (next == NULL)
+	next = hxk_next("lsetxattr");
+    hxk_count("lsetxattr", path);
+    return (next(path, name, v, len, flags));
+}
+
+int
+setxattr(const char *path, const char *name, const void *v, size_t len,
+	 int flags)
+{
+    static int (*next)(const char *, const char *, const void *, size_t,
+		       int);
+
+    if (next == NULL)
+	next = hxk_next("setxattr");
+    hxk_count("setxattr", path);
+    return (next(path, name, v, len, flags));
+}
