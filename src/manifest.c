@@ -20,7 +20,10 @@
  *	line, KIND one of f, l, d; a file's line may end in a tab and the
  *	identity of the source it was copied from (device, inode and change
  *	time), which update uses to know when a source changed without
- *	changing its size or modification time.  A missing manifest is an empty one.
+ *	changing its size or modification time.  A manifest saved with
+ *	PENDING set carries a "# pending" line: update writes it before it
+ *	changes the jail and replaces it when done, so finding it means a
+ *	run died half-way and left temporary files to clean.  A missing manifest is an empty one.
  *	manifest_save() writes a new one atomically (temporary file, fsync,
  *	rename, fsync of the directory).  manifest_add() appends or updates;
  *	manifest_sort() orders by path for manifest_find().
@@ -53,6 +56,7 @@
 #include "util.h"
 
 #define MANIFEST_HEADER "# postfix-chroot manifest 1"
+#define MANIFEST_PENDING "# pending"
 
 /* state_open - open (and maybe make) the state directory DIR */
 int
@@ -227,7 +231,12 @@ manifest_load(int sfd, const char *name, struct manifest *m)
 	free(buf);
 	return (-EINVAL);
     }
-    for (line = strtok_r(buf + sizeof(MANIFEST_HEADER), "\n", &save); line;
+    line = buf + sizeof(MANIFEST_HEADER);
+    if (strncmp(line, MANIFEST_PENDING "\n", sizeof(MANIFEST_PENDING)) == 0) {
+	m->pending = 1;
+	line += sizeof(MANIFEST_PENDING);
+    }
+    for (line = strtok_r(line, "\n", &save); line;
 	 line = strtok_r(NULL, "\n", &save)) {
 	char *id = strchr(line, '\t');
 
@@ -270,6 +279,8 @@ manifest_save(int sfd, const char *name, const struct manifest *m)
 	close(fd);
     } else {
 	fprintf(fp, "%s\n", MANIFEST_HEADER);
+	if (m->pending)
+	    fprintf(fp, "%s\n", MANIFEST_PENDING);
 	for (i = 0; i < m->n; i++)
 	    fprintf(fp, "%c %s%s%s\n", m->v[i].kind, m->v[i].path,
 		    m->v[i].id ? "\t" : "", m->v[i].id ? m->v[i].id : "");

@@ -15,6 +15,7 @@ struct manifest_entry {
 struct manifest {
     struct manifest_entry *v;
     size_t n;
+    int pending;        /* written before changes: a run may have died */
 };
 
 int state_open(const char *dir, int create, int *fdp);

@@ -757,6 +757,7 @@ cmd_update(struct pfc *p)
 		manifest_add(&pending, (char)act[i].it->kind,
 			     act[i].it->path);
 	manifest_sort(&pending);
+	pending.pending = 1;
 	if ((ret = manifest_save(p->state_fd, p->manifest_file,
 				 &pending)) < 0)
 	    msg_fatal(PFC_EXIT_FAIL, "%s/%s: cannot write: %s", p->state_dir,
@@ -767,14 +768,17 @@ cmd_update(struct pfc *p)
     update_keep_planned(p, &keep);
     update_execute(p, act, n, &keep);
     update_removals(p, &keep);
-    update_clean_tmp(p);
+
+    /* Only a run that died half-way leaves temporary files behind. */
+    if (p->man.pending)
+	update_clean_tmp(p);
     if ((ret = jail_sync(&p->jail)) < 0)
 	msg_error("%s: fsync: %s", p->jail_path, strerror(-ret));
     actions_free(act, n);
 
     /* Save the record only when it changed. */
     manifest_sort(&keep);
-    if (keep.n != p->man.n || n > 0) {
+    if (keep.n != p->man.n || n > 0 || p->man.pending) {
 	if ((ret = manifest_save(p->state_fd, p->manifest_file, &keep)) < 0)
 	    msg_error("%s/%s: cannot write: %s", p->state_dir,
 		      p->manifest_file, strerror(-ret));
