@@ -8,12 +8,12 @@ set -eu
 
 DEB_PKGS="build-essential pkg-config libselinux1-dev librpm-dev check rpm
 	postfix postfix-doc busybox-static createrepo-c dnf rpmlint clang
-	clang-format libclang-rt-14-dev valgrind util-linux iproute2 rsyslog
-	selinux-utils file"
+	clang-format libclang-rt-14-dev valgrind util-linux iproute2
+	selinux-utils file strace patch diffutils hyperfine time attr"
 RPM_PKGS="gcc make pkgconf-pkg-config libselinux-devel rpm-devel check-devel
 	rpm-build postfix busybox createrepo_c dnf rpmlint clang
 	clang-tools-extra compiler-rt valgrind util-linux iproute
-	libselinux-utils file"
+	libselinux-utils file strace patch diffutils hyperfine time attr"
 
 missing=
 if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1
