@@ -85,6 +85,7 @@ root_resolve(int rootfd, const char *path, int follow_last, char **canon,
 {
     char out[PATH_MAX], rest[2 * PATH_MAX], tmp[2 * PATH_MAX];
     char target[PATH_MAX];
+    const char *r = rest;	/* what is left of REST to resolve */
     size_t olen = 0;
     int nlinks = 0;
 
@@ -94,7 +95,7 @@ root_resolve(int rootfd, const char *path, int follow_last, char **canon,
     out[0] = 0;
 
     for (;;) {
-	char *comp = rest, *next;
+	const char *comp = r, *next;
 	struct stat st;
 	ssize_t tl;
 	size_t clen;
@@ -105,19 +106,17 @@ root_resolve(int rootfd, const char *path, int follow_last, char **canon,
 	    break;
 	next = strchr(comp, '/');
 	clen = next ? (size_t)(next - comp) : strlen(comp);
+	r = comp + clen;
 
 	/* Dots: stay, or climb one level but never above the root. */
-	if (clen == 1 && comp[0] == '.') {
-	    memmove(rest, comp + clen, strlen(comp + clen) + 1);
+	if (clen == 1 && comp[0] == '.')
 	    continue;
-	}
 	if (clen == 2 && comp[0] == '.' && comp[1] == '.') {
 	    while (olen > 0 && out[olen - 1] != '/')
 		olen--;
 	    if (olen > 0)
 		olen--;
 	    out[olen] = 0;
-	    memmove(rest, comp + clen, strlen(comp + clen) + 1);
 	    continue;
 	}
 	if (olen + 1 + clen >= sizeof(out))
@@ -125,12 +124,11 @@ root_resolve(int rootfd, const char *path, int follow_last, char **canon,
 	out[olen] = '/';
 	memcpy(out + olen + 1, comp, clen);
 	out[olen + 1 + clen] = 0;
-	memmove(rest, comp + clen, strlen(comp + clen) + 1);
 
 	/* A link is followed unless it is the last component and kept. */
 	if (fstatat(rootfd, out + 1, &st, AT_SYMLINK_NOFOLLOW) < 0)
 	    return (-errno);
-	if (!S_ISLNK(st.st_mode) || (!follow_last && rest[0] == 0)) {
+	if (!S_ISLNK(st.st_mode) || (!follow_last && r[0] == 0)) {
 	    olen += 1 + clen;
 	    continue;
 	}
@@ -140,20 +138,21 @@ root_resolve(int rootfd, const char *path, int follow_last, char **canon,
 	if (tl < 0)
 	    return (-errno);
 	target[tl] = 0;
-	if (links && rest[0] != 0)
+	if (links && r[0] != 0)
 	    root_links_add(links, out, target);
-	if ((size_t)tl + strlen(rest) + 1 >= sizeof(tmp))
+	if ((size_t)tl + strlen(r) + 1 >= sizeof(tmp))
 	    return (-ENAMETOOLONG);
 
 	/*
-	 * REST is empty or starts with its '/'.  Nothing is put between, so
+	 * R is empty or starts with its '/'.  Nothing is put between, so
 	 * that the last link of a chain stays the last component: a slash
 	 * added here would make every further link of the chain look like a
 	 * directory link crossed on the way.
 	 */
 	strcpy(tmp, target);
-	strcat(tmp, rest);
+	strcat(tmp, r);
 	strcpy(rest, tmp);
+	r = rest;
 	if (target[0] == '/')
 	    olen = 0;
 	out[olen] = 0;
