@@ -591,6 +591,7 @@ trigger_suite(void)
     tcase_add_loop_test(tc, test_line_table, 0, NCASES(line_cases));
     tcase_add_test(tc, test_line_length);
     tcase_add_test(tc, test_big_manifest);
+    tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("scan");
