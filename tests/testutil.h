@@ -292,7 +292,8 @@ tu_run(const char *const argv[])
 }
 
 /* tu_time_scale - how much slower than usual the tests run: 20 under
- * valgrind (seen in LD_PRELOAD), else PFC_TEST_TIME_SCALE or 1 */
+ * valgrind (seen in LD_PRELOAD), PFC_TEST_TIME_SCALE when set, 5 in a
+ * sanitizer build, else 1 */
 static inline double
 tu_time_scale(void)
 {
@@ -302,7 +303,11 @@ tu_time_scale(void)
 	return (20.0);
     if ((env = getenv("PFC_TEST_TIME_SCALE")) && atof(env) >= 1.0)
 	return (atof(env));
+#ifdef __SANITIZE_ADDRESS__
+    return (5.0);
+#else
     return (1.0);
+#endif
 }
 
 /* tu_need_root - fail, rather than pass, when not run as root */
