@@ -59,6 +59,11 @@
 /* Made by the unchecked fixture; each test makes its own directory in it. */
 static char cases_top[PATH_MAX];
 
+/* Memory that lives until the running test ends; see keep(). */
+static void **kept;
+static size_t kept_n;
+static size_t kept_cap;
+
 /* ------------------------------------------------------------------ */
 /* Small utilities                                                    */
 /* ------------------------------------------------------------------ */
@@ -94,6 +99,33 @@ sb_printf(struct sbuf *b, const char *fmt, ...)
 	if (b->len == 0)
 	    b->s[0] = 0;
     }
+}
+
+/*
+ * keep - remember P for kept_free(), the checked teardown, and return it.
+ * For strings used inline, such as a path built inside an assertion.
+ */
+static void *
+keep(void *p)
+{
+    if (kept_n == kept_cap) {
+	kept_cap = kept_cap * 2 + 16;
+	kept = realloc(kept, kept_cap * sizeof(*kept));
+	ck_assert_ptr_nonnull(kept);
+    }
+    kept[kept_n++] = p;
+    return (p);
+}
+
+/* kept_free - free everything keep() remembered during the test */
+static void
+kept_free(void)
+{
+    while (kept_n > 0)
+	free(kept[--kept_n]);
+    free(kept);
+    kept = NULL;
+    kept_cap = 0;
 }
 
 /* sb_str - the text so far, never NULL */
@@ -542,7 +574,8 @@ tree_walk(const char *top, struct tree *t)
 {
     memset(t, 0, sizeof(*t));
     tree_walk_dir(top, "", t);
-    qsort(t->v, t->n, sizeof(*t->v), entry_cmp);
+    if (t->n > 0) /* an empty tree has no array */
+	qsort(t->v, t->n, sizeof(*t->v), entry_cmp);
 }
 
 /* tree_find - the entry for REL, or NULL */
@@ -1967,6 +2000,7 @@ START_TEST(c9_missing_module_named_twice)
 	"want exactly one warning line naming ghost; got:\n%s", r.err);
     run_free(&r);
     jail_expect_layout(&f);
+    free(ns);
 }
 END_TEST
 
@@ -2263,11 +2297,11 @@ struct damage {
     void (*fix)(const struct fx *);
 };
 
-/* jp - a jail path of F (leaks; tests are short-lived processes) */
+/* jp - a jail path of F, freed when the test ends (see keep()) */
 static char *
 jp(const struct fx *f, const char *rel)
 {
-    return (xpath(f->jail, rel));
+    return (keep(xpath(f->jail, rel)));
 }
 
 static void
@@ -2290,7 +2324,8 @@ dmg_content(const struct fx *f)
 static void
 dmg_host_changed(const struct fx *f)
 {
-    write_file(xpath(f->root, "etc/resolv.conf"), "nameserver 192.0.2.3\n");
+    write_file(keep(xpath(f->root, "etc/resolv.conf")),
+	       "nameserver 192.0.2.3\n");
 }
 
 static void
@@ -2321,9 +2356,9 @@ dmg_symlink(const struct fx *f)
 {
     char *p = jp(f, "etc/resolv.conf");
 
-    write_file(xpath(f->dir, "decoy"), "decoy\n");
+    write_file(keep(xpath(f->dir, "decoy")), "decoy\n");
     ck_assert_int_eq(unlink(p), 0);
-    ck_assert_int_eq(symlink(xpath(f->dir, "decoy"), p), 0);
+    ck_assert_int_eq(symlink(keep(xpath(f->dir, "decoy")), p), 0);
 }
 
 static void
@@ -2573,11 +2608,8 @@ START_TEST(remove_keeps_admin_files)
     update_ok(&f, &r);
     run_free(&r);
     write_file(p = jp(&f, "etc/mine"), "admin data\n");
-    free(p);
     ck_assert_int_eq(mkdir(p = jp(&f, "etc/mine.d"), 0755), 0);
-    free(p);
     write_file(p = jp(&f, "etc/mine.d/x"), "more\n");
-    free(p);
     jail_assert_sane(&f, admin);
 
     TOOL(&f, &r, "remove");
@@ -2592,7 +2624,6 @@ START_TEST(remove_keeps_admin_files)
     buf = read_all(p, NULL);
     ck_assert_msg(buf && strcmp(buf, "admin data\n") == 0, "%s: changed", p);
     free(buf);
-    free(p);
 }
 END_TEST
 
@@ -2673,7 +2704,6 @@ START_TEST(c3_library_replaced_by_rename)
     munmap(map, len);
     jail_assert_sane(&f, NULL);
     free(saved);
-    free(jl);
     free(hl);
 }
 END_TEST
@@ -2770,7 +2800,8 @@ START_TEST(lock_busy)
     ck_assert_int_ge(fd, 0);
     ck_assert_int_eq(flock(fd, LOCK_EX), 0);
 
-    write_file(xpath(f.root, "etc/resolv.conf"), "nameserver 192.0.2.3\n");
+    write_file(keep(xpath(f.root, "etc/resolv.conf")),
+	       "nameserver 192.0.2.3\n");
     tree_walk(f.jail, &before);
     TOOL(&f, &r, "update");
     expect_exit(&r, 75, "update while the lock is held");
@@ -2884,7 +2915,6 @@ START_TEST(passwd_only_when_read_in_jail)
 		  "%s: want a root-owned 0644 file", jpw);
     jail_assert_sane(&f, (const char *const[]){"etc/passwd", NULL});
     free(text);
-    free(jpw);
     free(mc);
     free(hp);
 }
@@ -2918,7 +2948,10 @@ static const struct want tmpl_cycle[] = {
     W_END,
 };
 
-/* libdir_table - TMPL with F's library directory in front of each path */
+/*
+ * libdir_table - TMPL with F's library directory in front of each path;
+ * the table and its paths are freed when the test ends
+ */
 static const struct want *
 libdir_table(const struct fx *f, const struct want *tmpl)
 {
@@ -2927,11 +2960,11 @@ libdir_table(const struct fx *f, const struct want *tmpl)
 
     while (tmpl[n].path)
 	n++;
-    w = calloc(n + 1, sizeof(*w));
+    w = keep(calloc(n + 1, sizeof(*w)));
     ck_assert_ptr_nonnull(w);
     for (i = 0; i < n; i++) {
 	w[i] = tmpl[i];
-	w[i].path = xpath(f->libdir, tmpl[i].path);
+	w[i].path = keep(xpath(f->libdir, tmpl[i].path));
     }
     return (w);
 }
@@ -3034,8 +3067,6 @@ START_TEST(k3_module_outside_system_dirs)
 		  "unreachable in the jail without a word; stderr:\n%s",
 		  r.err);
     run_free(&r);
-    free(cache);
-    free(copy);
 }
 END_TEST
 
@@ -3083,6 +3114,7 @@ tcase(Suite *s, const char *name)
     TCase *tc = tcase_create(name);
 
     tcase_add_unchecked_fixture(tc, cases_setup, cases_teardown);
+    tcase_add_checked_fixture(tc, NULL, kept_free);
     tcase_set_timeout(tc, CASES_TIMEOUT);
     suite_add_tcase(s, tc);
     return (tc);
