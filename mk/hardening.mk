@@ -22,7 +22,7 @@ HX_HELPERS	= $(HX_DIR)/hxrun $(HX_DIR)/hxsnap $(HX_DIR)/hxrace \
 		  $(HX_DIR)/hxsyslog $(HX_DIR)/hxelf $(HX_DIR)/hxlive \
 		  $(HX_DIR)/hxkill.so $(HX_DIR)/v1/libnss_hxlive.so.2 \
 		  $(HX_DIR)/v2/libnss_hxlive.so.2
-HARDENING_PARTS	?= attack crash live
+HARDENING_PARTS	?= attack crash live faults hostile
 HARDENING_LONG	= HX_KILLS=2000 HX_RACE_RUNS=2000 HX_LIVE_UPDATES=10000 \
 		  HX_ENABLE_KILLS=200
 

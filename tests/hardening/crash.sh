@@ -29,8 +29,8 @@
 # next enable exits 0 and gives the uninterrupted result.
 #
 # Figures: kills done, inconsistent states (must be 0).
-# Environment: HX_KILLS (default 100 random-N kills per update scenario),
-# HX_TIME_KILLS (default 40), HX_ENABLE_KILLS (default 40 random-N kills
+# Environment: HX_KILLS (default 60 random-N kills per update scenario),
+# HX_TIME_KILLS (default 30), HX_ENABLE_KILLS (default 40 random-N kills
 # of enable beyond the sweep), HX_SEED.
 
 set -eu
@@ -41,8 +41,8 @@ HX_NAME=crash
 . "$(dirname "$0")/lib.sh"
 hx_enter_ns "$0" "$@"
 
-HX_KILLS=${HX_KILLS:-100}
-HX_TIME_KILLS=${HX_TIME_KILLS:-40}
+HX_KILLS=${HX_KILLS:-60}
+HX_TIME_KILLS=${HX_TIME_KILLS:-30}
 HX_ENABLE_KILLS=${HX_ENABLE_KILLS:-40}
 HX_SEED=${HX_SEED:-$$}
 
@@ -104,27 +104,7 @@ reference() {
 # judge_jail NAME - after a kill: old or new, entry by entry
 judge_jail() {
 	hx_snap_jail "$W/after"
-	awk -F '\t' -v oldf="$HX_TMP/$1.old" -v newf="$HX_TMP/$1.new" '
-	function key(t) { return t == "d" ? "d" : $2 "|" $3 "|" $4 "|" $5 "|" $7 }
-	BEGIN {
-		while ((getline l < oldf) > 0) { split(l, f, "\t");
-		    old[f[1]] = f[2] == "d" ? "d" : f[2] "|" f[3] "|" f[4] "|" f[5] "|" f[7] }
-		while ((getline l < newf) > 0) { split(l, f, "\t");
-		    new[f[1]] = f[2] == "d" ? "d" : f[2] "|" f[3] "|" f[4] "|" f[5] "|" f[7] }
-	}
-	{
-		seen[$1] = 1
-		n = split($1, c, "/")
-		if (c[n] ~ /^\.postfix-chroot\./) next
-		k = key($2)
-		if (($1 in old) && old[$1] == k) next
-		if (($1 in new) && new[$1] == k) next
-		if (!($1 in old) && !($1 in new)) { print "stray " $1; next }
-		print "mixed " $1 " (" k ")"
-	}
-	END {
-		for (p in old) if ((p in new) && !(p in seen)) print "missing " p
-	}' "$W/after"
+	hx_oldnew "$HX_TMP/$1.old" "$HX_TMP/$1.new" "$W/after"
 }
 
 # jail_diff WANT HAVE - how two jail snapshots differ, one line each; a

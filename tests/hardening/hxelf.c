@@ -5,6 +5,8 @@
  * SUMMARY
  *	hxelf KIND OUT SONAME [NEEDED...]
  *	hxelf many OUT SONAME PREFIX COUNT
+ *	hxelf chain DIR PREFIX COUNT
+ *	hxelf fan DIR PREFIX MODULES COUNT
  * DESCRIPTION
  *	Writes a minimal x86-64 ELF64 shared object by hand: the ELF header,
  *	two program headers (PT_LOAD over the whole file, PT_DYNAMIC), the
@@ -28,6 +30,13 @@
  *	  class32    ELFCLASS32 header on a 64-bit body
  *	  machine    e_machine is AArch64 (another machine than libc)
  *	  notelf     a bad magic number
+ *
+ *	chain writes COUNT sound objects DIR/PREFIXi.so, each needing the
+ *	next one (the last needs nothing): a dependency chain COUNT deep.
+ *	fan writes MODULES objects DIR/libnss_PREFIXm.so.2, each needing
+ *	COUNT objects of its own, DIR/PREFIXm_i.so, which need nothing:
+ *	MODULES * COUNT distinct dependencies.  One process writes them
+ *	all, which is what makes ten thousand objects cheap.
  * DIAGNOSTICS
  *	Exit 0; 1 on a usage or write error.
  * SECURITY
@@ -64,8 +73,72 @@ put(struct img *m, const void *p, size_t len)
     return (at);
 }
 
+static int build(int argc, char **argv);
+
+/* many_files - the chain and fan modes: write objects through build() */
+static int
+many_files(int argc, char **argv)
+{
+    char out[4096], so[256], dep[256];
+    char *av[6];
+    unsigned long i, m, count, mods;
+
+    if (strcmp(argv[1], "chain") == 0 && argc == 5) {
+	count = strtoul(argv[4], NULL, 10);
+	for (i = 0; i < count; i++) {
+	    snprintf(so, sizeof(so), "%s%lu.so", argv[3], i);
+	    snprintf(dep, sizeof(dep), "%s%lu.so", argv[3], i + 1);
+	    snprintf(out, sizeof(out), "%s/%s", argv[2], so);
+	    av[0] = argv[0], av[1] = (char *)"ok", av[2] = out, av[3] = so;
+	    av[4] = dep, av[5] = NULL;
+	    if (build(i + 1 < count ? 5 : 4, av) != 0)
+		return (1);
+	}
+	return (0);
+    }
+    if (strcmp(argv[1], "fan") == 0 && argc == 6) {
+	mods = strtoul(argv[4], NULL, 10);
+	count = strtoul(argv[5], NULL, 10);
+	for (m = 0; m < mods; m++) {
+	    snprintf(dep, sizeof(dep), "%s%lu_", argv[3], m);
+	    snprintf(so, sizeof(so), "libnss_%s%lu.so.2", argv[3], m);
+	    snprintf(out, sizeof(out), "%s/%s", argv[2], so);
+	    {
+		char cnt[32];
+		char *mv[7] = {argv[0], (char *)"many", out, so, dep, cnt, NULL};
+
+		snprintf(cnt, sizeof(cnt), "%lu", count);
+		if (build(6, mv) != 0)
+		    return (1);
+	    }
+	    for (i = 0; i < count; i++) {
+		snprintf(so, sizeof(so), "%s%lu_%lu.so", argv[3], m, i);
+		snprintf(out, sizeof(out), "%s/%s", argv[2], so);
+		av[0] = argv[0], av[1] = (char *)"ok", av[2] = out;
+		av[3] = so, av[4] = NULL;
+		if (build(4, av) != 0)
+		    return (1);
+	    }
+	}
+	return (0);
+    }
+    fputs("usage: hxelf chain DIR PREFIX COUNT | "
+	  "hxelf fan DIR PREFIX MODULES COUNT\n", stderr);
+    return (1);
+}
+
 int
 main(int argc, char **argv)
+{
+    if (argc >= 2 && (strcmp(argv[1], "chain") == 0
+		      || strcmp(argv[1], "fan") == 0))
+	return (many_files(argc, argv));
+    return (build(argc, argv));
+}
+
+/* build - write one object as the command line says */
+static int
+build(int argc, char **argv)
 {
     const char *kind, *out, *soname;
     char **needed = NULL, name[256];
@@ -192,5 +265,13 @@ main(int argc, char **argv)
 	perror(out);
 	return (1);
     }
+    if (strcmp(kind, "many") == 0) {
+	for (i = 0; i < nneeded; i++)
+	    free(needed[i]);
+	free(needed);
+    }
+    free(noff);
+    free(str.b);
+    free(m.b);
     return (0);
 }

@@ -19,6 +19,14 @@
  *	of tests/hardening/crash.sh first runs the program unharmed with
  *	HXK_COUNT to learn how many calls there are, then kills it at each.
  *
+ *	HXK_HOOK_ON=NAME and HXK_HOOK="unlink PATH": at the first counted
+ *	call named NAME, PATH is unlinked before the call is made.  The
+ *	fault test uses it to make a host file vanish after the plan was
+ *	made (the lock's flock() comes after planning and before copying).
+ *
+ *	HXK_FASTSLEEP=1 makes nanosleep() return at once, so a run that
+ *	waits for a lock in 100 ms steps reaches its time limit in no time.
+ *
  *	Calls that the C library makes internally (stdio flushing its
  *	buffer with write(), for one) do not pass through here; the fsync()
  *	and rename() around them do, so the states they leave are reached
@@ -41,12 +49,18 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 static long hxk_at = -1;
 static long hxk_n;
 static int hxk_logfd = -1;
 static int hxk_ready;
+static const char *hxk_hook_on;
+static const char *hxk_hook;
+static int hxk_fastsleep;
+
+static void *hxk_next(const char *);
 
 /* hxk_init - read the environment once */
 static void
@@ -59,6 +73,9 @@ hxk_init(void)
     hxk_ready = 1;
     if ((s = getenv("HXK_AT")) != NULL && *s)
 	hxk_at = strtol(s, NULL, 10);
+    hxk_hook_on = getenv("HXK_HOOK_ON");
+    hxk_hook = getenv("HXK_HOOK");
+    hxk_fastsleep = (s = getenv("HXK_FASTSLEEP")) != NULL && *s == '1';
     if ((s = getenv("HXK_LOG")) != NULL && *s)
 	hxk_logfd = (int)syscall(SYS_openat, AT_FDCWD, s,
 				 O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
@@ -82,8 +99,26 @@ hxk_count(const char *name, const char *detail)
 			  (size_t)(len < (int)sizeof(line) ? len
 				   : (int)sizeof(line) - 1));
     }
+    if (hxk_hook_on && hxk_hook && strcmp(name, hxk_hook_on) == 0) {
+	if (strncmp(hxk_hook, "unlink ", 7) == 0)
+	    (void)syscall(SYS_unlinkat, AT_FDCWD, hxk_hook + 7, 0);
+	hxk_hook_on = NULL;
+    }
     if (hxk_n == hxk_at)
 	(void)syscall(SYS_kill, (long)syscall(SYS_getpid), SIGKILL);
+}
+
+int
+nanosleep(const struct timespec *req, struct timespec *rem)
+{
+    static int (*next)(const struct timespec *, struct timespec *);
+
+    hxk_init();
+    if (hxk_fastsleep)
+	return (0);
+    if (next == NULL)
+	next = hxk_next("nanosleep");
+    return (next(req, rem));
 }
 
 /* hxk_fini - report the total */

@@ -250,6 +250,37 @@ hx_snap_jail() {
 	"$HX_BIN/hxsnap" -M -o "$1" ${2:+-c "$2"} "$J" >/dev/null
 }
 
+# hx_oldnew OLD NEW HAVE - jail snapshot HAVE (hx_snap_jail) against the
+# snapshots OLD (before a run) and NEW (after an undisturbed run): every
+# entry must be as in OLD or as in NEW (type, mode, owner, size and hash;
+# a directory only by type), an entry in both may not be missing, and
+# nothing else may be there but the tool's temporary files.  One line
+# per problem; none when all is well.
+hx_oldnew() {
+	awk -F '\t' -v oldf="$1" -v newf="$2" '
+	function key(f) {
+		return f[2] == "d" ? "d" : f[2] "|" f[3] "|" f[4] "|" f[5] "|" f[7]
+	}
+	BEGIN {
+		while ((getline l < oldf) > 0) { split(l, f, "\t"); old[f[1]] = key(f) }
+		while ((getline l < newf) > 0) { split(l, f, "\t"); new[f[1]] = key(f) }
+	}
+	{
+		seen[$1] = 1
+		n = split($1, c, "/")
+		if (c[n] ~ /^\.postfix-chroot\./) next
+		split($0, f, "\t")
+		k = key(f)
+		if (($1 in old) && old[$1] == k) next
+		if (($1 in new) && new[$1] == k) next
+		if (!($1 in old) && !($1 in new)) { print "stray " $1; next }
+		print "mixed " $1 " (" k ")"
+	}
+	END {
+		for (p in old) if ((p in new) && !(p in seen)) print "missing " p
+	}' "$3"
+}
+
 # hx_manifest - the manifest of case D: kind and path of each entry
 # (whatever else a line may carry, such as file identities, is cut off)
 hx_manifest() {

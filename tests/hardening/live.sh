@@ -101,14 +101,14 @@ rm -f "$HX_TMP/live.pid"
 calls=$(sed -n 's/^calls=\([0-9]*\).*/\1/p' "$W/live.status")
 bad=$(sed -n 's/.* bad=\([0-9]*\).*/\1/p' "$W/live.status")
 
-[ "$fails" = 0 ]
-hx_check $? "every update exits 0 ($fails of $HX_LIVE_UPDATES failed)"
-[ "$replaced" = "$HX_LIVE_UPDATES" ]
-hx_check $? "every update replaced the module ($replaced of $HX_LIVE_UPDATES)"
-[ "$alive" = 1 ] && [ "$rc" = 0 ] && [ "${bad:-1}" = 0 ]
-hx_check $? "the process survived ($status_line; exit $rc)"
-[ "${calls:-0}" -gt "$calls0" ]
-hx_check $? "its calls kept growing ($calls0 -> $calls)"
+if [ "$fails" = 0 ]; then r=0; else r=1; fi
+hx_check $r "every update exits 0 ($fails of $HX_LIVE_UPDATES failed)"
+if [ "$replaced" = "$HX_LIVE_UPDATES" ]; then r=0; else r=1; fi
+hx_check $r "every update replaced the module ($replaced of $HX_LIVE_UPDATES)"
+if [ "$alive" = 1 ] && [ "$rc" = 0 ] && [ "${bad:-1}" = 0 ]; then r=0; else r=1; fi
+hx_check $r "the process survived ($status_line; exit $rc)"
+if [ "${calls:-0}" -gt "$calls0" ]; then r=0; else r=1; fi
+hx_check $r "its calls kept growing ($calls0 -> $calls)"
 
 # A process started now maps the latest build.
 want=$(( HX_LIVE_UPDATES % 2 == 1 ? 2 : 1 ))
@@ -117,8 +117,8 @@ new_pid=$!
 wait_calls "$W/new.status" 1 || true
 kill "$new_pid" 2>/dev/null || true
 wait "$new_pid" || true
-grep -q "version=$want " "$W/new.status"
-hx_check $? "a new process maps the latest build, v$want ($(cat "$W/new.status"))"
+if grep -q "version=$want " "$W/new.status"; then r=0; else r=1; fi
+hx_check $r "a new process maps the latest build, v$want ($(cat "$W/new.status"))"
 
 hx_say "live: $HX_LIVE_UPDATES updates replaced the module $replaced times;" \
     "the process using it survived: $([ "$alive" = 1 ] && echo yes || echo NO)," \
