@@ -81,7 +81,7 @@ plan_path_ok(const char *path)
 {
     const char *p = path, *c;
 
-    if (*p == 0 || *p == '/')
+    if (*p == 0 || *p == '/' || p[strlen(p) - 1] == '/')
 	return (0);
     for (c = p; *c; c++)
 	if ((unsigned char)*c < 0x20 || *c == 0x7f)

@@ -24,13 +24,6 @@
  * SECURITY
  *	Test code; never installed.  Needs root (ownership changes, device
  *	nodes, tmpfs mounts); fails, rather than passes, without it.
- * BUGS
- *	Two tests of jail.c's handling of REL paths with ".." or a leading
- *	'/' fail: jail_write_file(j, "../x") writes outside the jail and
- *	jail_write_file(j, "/x/y") recurses until the stack overflows.
- *	The callers pass only paths checked by plan_path_ok(), so these are
- *	not reachable from the command line; the tests are built only with
- *	-DPFC_TEST_KNOWN_BUGS until jail.c checks REL itself.
  */
 
 #include <check.h>
@@ -1101,7 +1094,6 @@ START_TEST(test_clean_tmp)
 }
 END_TEST
 
-#ifdef PFC_TEST_KNOWN_BUGS
 /*
  * test_rel_paths - REL must stay inside the jail whatever its spelling.
  * Fails with jail.c as it is: "../x" is written outside the jail, and
@@ -1135,7 +1127,6 @@ START_TEST(test_rel_paths)
     jail_close(&j);
 }
 END_TEST
-#endif
 
 /* setup - unchecked fixture: the TCase's temporary directory */
 static void
@@ -1169,9 +1160,7 @@ jail_suite(void)
     tcase_add_test(tc, test_write_enospc);
     tcase_add_loop_test(tc, test_tmp_squatted, 0, NCASES(squat_cases));
     tcase_add_loop_test(tc, test_open_file_table, 0, NCASES(openfile_cases));
-#ifdef PFC_TEST_KNOWN_BUGS
     tcase_add_test(tc, test_rel_paths);
-#endif
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
 
