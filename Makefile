@@ -98,14 +98,20 @@ check: deps
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all
 
+# LeakSanitizer checks every forked test and every run of the program;
+# tests/lsan.supp names the leaks of system libraries that tests provoke
+# on purpose.  The sanitizers make code several times slower, so Check's
+# per-test time limits are scaled for this build.
 unit-asan:
+	LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
+	CK_TIMEOUT_MULTIPLIER=4 \
 	$(MAKE) BUILD=$(BUILD)/asan CFLAGS="$(SAN_FLAGS)" \
 	    LDFLAGS="-fsanitize=address,undefined" unit
 
 unit-valgrind: $(BUILD)/tests/check_all $(PROG) $(PLUGIN)
 	CK_FORK=no PFC_PROG=$(abspath $(PROG)) PFC_PLUGIN=$(abspath $(PLUGIN)) \
 	    PFC_TESTS=$(abspath tests) valgrind -q --leak-check=full --child-silent-after-fork=yes \
-	    --errors-for-leak-kinds=definite --error-exitcode=1 \
+	    --errors-for-leak-kinds=definite --error-exitcode=1 --num-callers=50 \
 	    --suppressions=tests/rpmdb/valgrind.supp \
 	    $(BUILD)/tests/check_all
 
