@@ -100,11 +100,9 @@ SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 # LeakSanitizer checks every forked test and every run of the program;
 # tests/lsan.supp names the leaks of system libraries that tests provoke
-# on purpose.  The sanitizers make code several times slower, so Check's
-# per-test time limits are scaled for this build.
+# on purpose.
 unit-asan:
 	LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
-	CK_TIMEOUT_MULTIPLIER=4 \
 	$(MAKE) BUILD=$(BUILD)/asan CFLAGS="$(SAN_FLAGS)" \
 	    LDFLAGS="-fsanitize=address,undefined" unit
 
