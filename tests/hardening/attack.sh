@@ -63,6 +63,7 @@ hx_mktmp
 hx_template debian
 
 LIBDIR=usr/lib/x86_64-linux-gnu
+JREL=root/var/spool/postfix
 LOG=$HX_TMP/attacks.tsv
 : >"$LOG"
 
@@ -150,9 +151,8 @@ plant() {
 		clear_at "$rel"
 		case $type in
 		d) mkdir "$J/$rel" ;;
-		l) ln -s "$(readlink "$(hx_start pop)/root/var/spool/postfix/$rel")" \
-		    "$J/$rel" ;;
-		*) cp "$(hx_start pop)/root/var/spool/postfix/$rel" "$J/$rel" ;;
+		l) ln -s "$(readlink "$(hx_start pop)/$JREL/$rel")" "$J/$rel" ;;
+		*) cp "$(hx_start pop)/$JREL/$rel" "$J/$rel" ;;
 		esac
 		chown -h "$HX_PF_UID:$HX_PF_GID" "$J/$rel" ;;
 	parent-postfix | parent-world | parent-group)
@@ -321,7 +321,8 @@ matrix() {
 		while IFS='	' read -r rel type; do
 			for kind in $KINDS; do
 				n=$((n + 1))
-				attack "m-$phase-$n" "$phase" "$rel" "$type" "$kind"
+				attack "m-$phase-$n" "$phase" "$rel" "$type" \
+				    "$kind"
 			done
 		done <"$HX_TMP/paths"
 	done
@@ -439,7 +440,10 @@ done
 mcf_attack() {
 	hx_case "$(hx_start pop)"
 	case $2 in
-	record) f=$S/$(printf '%s' "${C#/}" | sed 's|-|\\x2d|g; s|/|-|g').master.cf.record ;;
+	record)
+		# The name manifest_name() makes: '-' escaped, '/' as '-'.
+		f=$(printf '%s' "${C#/}" | sed 's|-|\\x2d|g; s|/|-|g')
+		f=$S/$f.master.cf.record ;;
 	dir) f=$C ;;
 	*) f=$C/$2 ;;
 	esac
@@ -518,7 +522,8 @@ race() {
 		sleep 0.05
 		i=$((i + 1))
 	done
-	[ -s "$HX_TMP/race.pid" ] || hx_die "$id: hxrace did not start: $(cat "$HX_TMP/race.err")"
+	[ -s "$HX_TMP/race.pid" ] ||
+	    hx_die "$id: hxrace did not start: $(cat "$HX_TMP/race.err")"
 	i=0 outs=0 ok=0 refused=0
 	while [ "$i" -lt "$HX_RACE_RUNS" ]; do
 		i=$((i + 1))
@@ -528,7 +533,11 @@ race() {
 		update) hx_tool update ;;
 		remove) hx_tool remove ;;
 		cycle)
-			if [ $((i % 2)) = 0 ]; then hx_tool remove; else hx_tool update; fi ;;
+			if [ $((i % 2)) = 0 ]; then
+				hx_tool remove
+			else
+				hx_tool update
+			fi ;;
 		esac
 		changed=0
 		race_snap "$W/outside.after" "$W/outside.before" || changed=1
@@ -557,7 +566,8 @@ race() {
 	# The tree is whole again: the next update must succeed.
 	hx_tool -q update
 	[ "$HX_RC" = 0 ] || [ "$user" != root ] ||
-	    hx_fail "$id: update after the race: exit $HX_RC: $(head -n 2 "$W/err")"
+	    hx_fail "$id: update after the race: exit $HX_RC:" \
+		"$(head -n 2 "$W/err")"
 }
 
 # The realistic attacker: the postfix user, in a directory postfix owns

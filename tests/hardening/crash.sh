@@ -69,10 +69,11 @@ rand() {
 prepare_refresh() {
 	hx_case
 	hx_tool -q update
-	[ "$HX_RC" = 0 ] || hx_die "refresh: first update failed: $(cat "$W/err")"
+	[ "$HX_RC" = 0 ] ||
+	    hx_die "refresh: first update failed: $(cat "$W/err")"
 	hx_host_change v2
 	cp "$HX_BIN/v1/libnss_hxlive.so.2" "$R/$LIBDIR/libnss_hxlive.so.2"
-	sed -i 's/^hosts:.*/hosts:          files hxlive [NOTFOUND=return] dns/' \
+	sed -i 's/^hosts:.*/hosts: files hxlive [NOTFOUND=return] dns/' \
 	    "$R/etc/nsswitch.conf"
 	hx_save refresh.start
 }
@@ -91,11 +92,13 @@ reference() {
 	LD_PRELOAD=$HX_BIN/hxkill.so HXK_COUNT=$HX_TMP/$name.m \
 	    "$HX_PROG" -q -r "$R" --state-dir "$S" $XOPTS "$@" \
 	    >"$W/out" 2>"$W/err" </dev/null || HX_RC=$?
-	[ "$HX_RC" = 0 ] || hx_die "$name: uninterrupted run failed: $(cat "$W/err")"
+	[ "$HX_RC" = 0 ] ||
+	    hx_die "$name: uninterrupted run failed: $(cat "$W/err")"
 	hx_snap_jail "$HX_TMP/$name.new"
 	hx_manifest >"$HX_TMP/$name.manifest"
 	cp "$C/master.cf" "$HX_TMP/$name.mcf"
-	[ "$(hx_temps)" = 0 ] || hx_die "$name: temporary files after a clean run"
+	[ "$(hx_temps)" = 0 ] ||
+	    hx_die "$name: temporary files after a clean run"
 	hx_case "$HX_TMP/$name.start"
 	"$HX_BIN/hxrun" -o "$HX_TMP/$name.ms" "$HX_PROG" -q -r "$R" \
 	    --state-dir "$S" $XOPTS "$@" >/dev/null 2>&1 || true
@@ -118,13 +121,18 @@ jail_diff() {
 	END {
 		for (k in keys) {
 			split(k, f, FS)
-			if ((">", k) in m && ("<", k) in m && f[2] == "d" &&
+			h = ((">", k) in m)
+			w = (("<", k) in m)
+			if (h && w && f[2] == "d" &&
 			    m[">", k] == "0700" && m["<", k] == "0755")
-				print "known:dir-mode-after-kill: " f[1] " left 0700"
-			else if ((">", k) in m && ("<", k) in m)
-				print "jail: " f[1] ": mode " m[">", k] ", want " m["<", k]
-			else if ((">", k) in m)
-				print "jail: " f[1] ": not as an uninterrupted run leaves it"
+				print "known:dir-mode-after-kill: " f[1] \
+				    " left 0700"
+			else if (h && w)
+				print "jail: " f[1] ": mode " m[">", k] \
+				    ", want " m["<", k]
+			else if (h)
+				print "jail: " f[1] ": not as an" \
+				    " uninterrupted run leaves it"
 			else
 				print "jail: " f[1] ": missing or different"
 		}
@@ -145,7 +153,8 @@ judge_recovery() {
 	cmp -s "$C/master.cf" "$HX_TMP/$name.mcf" ||
 	    echo "master.cf differs from the uninterrupted run"
 	hx_tool $XOPTS check
-	[ "$HX_RC" = 0 ] || echo "check after the rerun: exit $HX_RC: $(head -c 300 "$W/out")"
+	[ "$HX_RC" = 0 ] ||
+	    echo "check after the rerun: exit $HX_RC: $(head -c 300 "$W/out")"
 }
 
 # judge_mcf NAME - master.cf and its backup after a kill of enable
@@ -206,7 +215,8 @@ one_kill() {
 		    "$(tr '\n' ';' <"$W/verdict")" >>"$BADLIST"
 	elif [ -s "$W/verdict" ]; then
 		BAD=$((BAD + 1))
-		hx_fail "$name: kill $how: $(head -n 3 "$W/verdict" | tr '\n' ';')"
+		hx_fail "$name: kill $how:" \
+		    "$(head -n 3 "$W/verdict" | tr '\n' ';')"
 		printf '%s %s: %s\n' "$name" "$how" \
 		    "$(tr '\n' ';' <"$W/verdict")" >>"$BADLIST"
 	else

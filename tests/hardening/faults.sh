@@ -127,7 +127,8 @@ expect_err() {
 
 # expect_syslog NAME TEXT - syslog got a line with TEXT since the mark
 expect_syslog() {
-	if tail -n +"$((SYSMARK + 1))" "$SYSLOG" | grep -qF -e "$2"; then r=0; else r=1; fi
+	r=0
+	tail -n +"$((SYSMARK + 1))" "$SYSLOG" | grep -qF -e "$2" || r=1
 	hx_check $r "$1: syslog has: $2"
 }
 
@@ -239,7 +240,8 @@ for mode in interactive trigger; do
 		expect_exit "enospc-refresh-$mode" 1
 		expect_err "enospc-refresh-$mode" "No space left on device"
 	fi
-	fault "enospc-refresh-$mode" "update after host changes, jail tmpfs nearly full"
+	fault "enospc-refresh-$mode" \
+	    "update after host changes, jail tmpfs nearly full"
 	expect_oldnew "enospc-refresh-$mode" refresh
 	mount -o remount,size=64m "$J"
 	expect_recovery "enospc-refresh-$mode" refresh
@@ -279,7 +281,8 @@ for mode in interactive trigger; do
 	else
 		hx_tool update
 		expect_exit "erofs-jail-$mode" 1
-		expect_err "erofs-jail-$mode" "$J/etc/hosts" "Read-only file system"
+		expect_err "erofs-jail-$mode" "$J/etc/hosts" \
+		    "Read-only file system"
 	fi
 	fault "erofs-jail-$mode" "update after host changes, jail read-only"
 	expect_unchanged "erofs-jail-$mode"
@@ -356,7 +359,9 @@ hx_case "$(hx_start refresh)"
 chmod 000 "$R/etc/nsswitch.conf"
 capless update
 fault eacces-nsswitch "update, host nsswitch.conf mode 000, no DAC override"
-if [ "$HX_RC" != 0 ] && grep -q 'nsswitch.conf.*Permission denied' "$W/err"; then r=0; else r=1; fi
+r=1
+[ "$HX_RC" = 0 ] || ! grep -q 'nsswitch.conf.*Permission denied' "$W/err" ||
+    r=0
 known_or_fail eacces-nsswitch plan-incomplete-removes $r \
     "exit non-zero and an error naming nsswitch.conf (have $HX_RC)"
 expect_oldnew eacces-nsswitch refresh plan-incomplete-removes

@@ -80,7 +80,7 @@ line() {
 
 # hosts_line MODULES - the hosts line of the case's nsswitch.conf
 hosts_line() {
-	sed -i "s/^hosts:.*/hosts:          files $1 dns/" "$R/etc/nsswitch.conf"
+	sed -i "s/^hosts:.*/hosts: files $1 dns/" "$R/etc/nsswitch.conf"
 }
 
 # ---- The cases -------------------------------------------------------------
@@ -262,7 +262,9 @@ hostile elf-truncated-populated pop libnss_systemd.so.2 \
 
 mc_garbage() { garbage 500000 >>"$C/main.cf"; }
 mc_megaline() { { line 1048576 x; printf ' = y\n'; } >>"$C/main.cf"; }
-mc_value() { { printf 'myorigin = '; line 1048576 v; printf '\n'; } >>"$C/main.cf"; }
+mc_value() {
+	{ printf 'myorigin = '; line 1048576 v; printf '\n'; } >>"$C/main.cf"
+}
 mc_huge() { line 5000000 '#' >>"$C/main.cf"; }
 mc_bomb() {
 	{ echo "a0 = xxxxxxxxxxxxxxxx"; i=1
@@ -286,7 +288,9 @@ hostile mc-expand-loop first - - mc_loop
 # -- master.cf --
 
 mcf_garbage() { garbage 500000 >>"$C/master.cf"; }
-mcf_megaline() { { line 1048576 s; printf ' unix - - y - - smtpd\n'; } >>"$C/master.cf"; }
+mcf_megaline() {
+	{ line 1048576 s; printf ' unix - - y - - smtpd\n'; } >>"$C/master.cf"
+}
 hostile mcf-garbage first master.cf - mcf_garbage
 hostile mcf-line-1M first master.cf - mcf_megaline
 
@@ -322,7 +326,9 @@ hostile link-loop-populated pop /etc/hosts plan-incomplete-removes link_loop
 
 extra_many() {
 	{ printf 'extra_files ='; i=0
-	  while [ "$i" -lt 10000 ]; do printf ' /etc/x%d' "$i"; i=$((i + 1)); done
+	  while [ "$i" -lt 10000 ]; do
+		printf ' /etc/x%d' "$i"; i=$((i + 1))
+	  done
 	  printf '\n'; } >"$R/etc/postfix-chroot.conf"
 }
 hostile extra-10000 first - - extra_many
@@ -339,7 +345,9 @@ trig_lines() {
 		printf '/usr/share/doc/pkg%d/file\n' "$i"; i=$((i + 1))
 	done >"$W/chunk"
 	i=0
-	while [ "$i" -lt 100 ]; do cat "$W/chunk"; i=$((i + 1)); done >"$W/stdin"
+	while [ "$i" -lt 100 ]; do
+		cat "$W/chunk"; i=$((i + 1))
+	done >"$W/stdin"
 	[ "$1" = irrelevant ] || echo /etc/hosts >>"$W/stdin"
 }
 trig_longline() { line 10000000 a >"$W/stdin"; }
@@ -357,14 +365,16 @@ hostile trigger-garbage pop - - trig_garbage
 n=$(wc -l <"$CASES")
 crashes=$(awk -F '\t' '$3 != 0' "$CASES" | wc -l)
 hangs=$(awk -F '\t' '$4 != 0' "$CASES" | wc -l)
-rss=$(awk -F '\t' '$5 > m { m = $5; c = $1 } END { print m " kB (" c ")" }' "$CASES")
-ms=$(awk -F '\t' '$6 > m { m = $6; c = $1 } END { print m " ms (" c ")" }' "$CASES")
+rss=$(awk -F '\t' '$5 > m { m = $5; c = $1 }
+    END { print m " kB (" c ")" }' "$CASES")
+ms=$(awk -F '\t' '$6 > m { m = $6; c = $1 }
+    END { print m " ms (" c ")" }' "$CASES")
 hx_say "hostile: $n cases, $crashes crashed, $hangs hung; peak RSS $rss;" \
     "longest $ms; $KNOWN on a known fault"
 [ -z "${HX_FIGURES:-}" ] || {
 	echo "hostile: cases=$n crashes=$crashes hangs=$hangs peak_rss=$rss" \
 	    "longest=$ms known_fault=$KNOWN"
-	awk -F '\t' '{ printf "hostile: %s: exit %s signal %s rss %s kB %s ms %s: %s\n",
-	    $1, $2, $3, $5, $6, $7, $8 }' "$CASES"
+	awk -F '\t' '{ printf "hostile: %s: exit %s signal %s rss %s kB" \
+	    " %s ms %s: %s\n", $1, $2, $3, $5, $6, $7, $8 }' "$CASES"
 } >>"$HX_FIGURES"
 hx_summary

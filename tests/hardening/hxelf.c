@@ -104,8 +104,8 @@ many_files(int argc, char **argv)
 	    snprintf(so, sizeof(so), "libnss_%s%lu.so.2", argv[3], m);
 	    snprintf(out, sizeof(out), "%s/%s", argv[2], so);
 	    {
-		char cnt[32];
-		char *mv[7] = {argv[0], (char *)"many", out, so, dep, cnt, NULL};
+		char cnt[32], many[] = "many";
+		char *mv[7] = {argv[0], many, out, so, dep, cnt, NULL};
 
 		snprintf(cnt, sizeof(cnt), "%lu", count);
 		if (build(6, mv) != 0)

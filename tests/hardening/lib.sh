@@ -57,9 +57,11 @@ hx_fail() {
 	printf 'FAIL %s\n' "$*"
 }
 
-# hx_check COND-RESULT NAME - pass when the previous command succeeded
+# hx_check RESULT NAME... - pass when RESULT is 0
 hx_check() {
-	if [ "$1" = 0 ]; then hx_pass "$2"; else hx_fail "$2"; fi
+	hc_r=$1
+	shift
+	if [ "$hc_r" = 0 ]; then hx_pass "$*"; else hx_fail "$*"; fi
 }
 
 # hx_summary - the counts; status 1 when anything failed
@@ -74,7 +76,8 @@ hx_preflight() {
 	[ "$(id -u)" = 0 ] || hx_die "must run as root"
 	[ -x "$HX_PROG" ] || hx_die "$HX_PROG: no such program"
 	for h in hxrun hxsnap hxrace hxkill.so; do
-		[ -e "$HX_BIN/$h" ] || hx_die "$HX_BIN/$h missing (make hardening-build)"
+		[ -e "$HX_BIN/$h" ] ||
+		    hx_die "$HX_BIN/$h missing (make hardening-build)"
 	done
 	HX_PF_UID=$(id -u postfix 2>/dev/null) ||
 	    hx_die "no postfix user (install postfix)"
@@ -259,11 +262,19 @@ hx_snap_jail() {
 hx_oldnew() {
 	awk -F '\t' -v oldf="$1" -v newf="$2" '
 	function key(f) {
-		return f[2] == "d" ? "d" : f[2] "|" f[3] "|" f[4] "|" f[5] "|" f[7]
+		if (f[2] == "d")
+			return "d"
+		return f[2] "|" f[3] "|" f[4] "|" f[5] "|" f[7]
 	}
 	BEGIN {
-		while ((getline l < oldf) > 0) { split(l, f, "\t"); old[f[1]] = key(f) }
-		while ((getline l < newf) > 0) { split(l, f, "\t"); new[f[1]] = key(f) }
+		while ((getline l < oldf) > 0) {
+			split(l, f, "\t")
+			old[f[1]] = key(f)
+		}
+		while ((getline l < newf) > 0) {
+			split(l, f, "\t")
+			new[f[1]] = key(f)
+		}
 	}
 	{
 		seen[$1] = 1
@@ -277,7 +288,9 @@ hx_oldnew() {
 		print "mixed " $1 " (" k ")"
 	}
 	END {
-		for (p in old) if ((p in new) && !(p in seen)) print "missing " p
+		for (p in old)
+			if ((p in new) && !(p in seen))
+				print "missing " p
 	}' "$3"
 }
 

@@ -105,7 +105,8 @@ if [ "$fails" = 0 ]; then r=0; else r=1; fi
 hx_check $r "every update exits 0 ($fails of $HX_LIVE_UPDATES failed)"
 if [ "$replaced" = "$HX_LIVE_UPDATES" ]; then r=0; else r=1; fi
 hx_check $r "every update replaced the module ($replaced of $HX_LIVE_UPDATES)"
-if [ "$alive" = 1 ] && [ "$rc" = 0 ] && [ "${bad:-1}" = 0 ]; then r=0; else r=1; fi
+r=1
+[ "$alive" != 1 ] || [ "$rc" != 0 ] || [ "${bad:-1}" != 0 ] || r=0
 hx_check $r "the process survived ($status_line; exit $rc)"
 if [ "${calls:-0}" -gt "$calls0" ]; then r=0; else r=1; fi
 hx_check $r "its calls kept growing ($calls0 -> $calls)"
@@ -118,11 +119,13 @@ wait_calls "$W/new.status" 1 || true
 kill "$new_pid" 2>/dev/null || true
 wait "$new_pid" || true
 if grep -q "version=$want " "$W/new.status"; then r=0; else r=1; fi
-hx_check $r "a new process maps the latest build, v$want ($(cat "$W/new.status"))"
+hx_check $r "a new process maps the latest build, v$want" \
+    "($(cat "$W/new.status"))"
 
-hx_say "live: $HX_LIVE_UPDATES updates replaced the module $replaced times;" \
-    "the process using it survived: $([ "$alive" = 1 ] && echo yes || echo NO)," \
-    "$calls calls, $bad wrong"
+lived=NO
+[ "$alive" != 1 ] || lived=yes
+hx_say "live: $HX_LIVE_UPDATES updates replaced the module $replaced" \
+    "times; the process using it survived: $lived, $calls calls, $bad wrong"
 
 # ---- Contrast: copying in place ------------------------------------------
 
@@ -155,8 +158,9 @@ while [ "$i" -lt "$HX_CP_RUNS" ]; do
 	*) other=$((other + 1)) ;;
 	esac
 done
-hx_say "live: in-place cp, $HX_CP_RUNS runs: $sigbus SIGBUS, $sigsegv SIGSEGV," \
-    "$wrong wrong results, $other other deaths, $survived unharmed"
+hx_say "live: in-place cp, $HX_CP_RUNS runs: $sigbus SIGBUS," \
+    "$sigsegv SIGSEGV, $wrong wrong results, $other other deaths," \
+    "$survived unharmed"
 
 [ -z "${HX_FIGURES:-}" ] ||
     echo "live: updates=$HX_LIVE_UPDATES replaced=$replaced survived=$alive" \

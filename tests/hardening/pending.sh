@@ -73,7 +73,7 @@ for step in 1 2; do
 	LD_PRELOAD=$HX_BIN/hxkill.so HXK_AT=$((mk + step)) "$HX_PROG" -q \
 	    -r "$R" --state-dir "$S" update 2>/dev/null || true
 	hx_tool -q update
-	ok "dir-mode-after-kill: update leaves etc 0755 (kill at mkdirat+$step)" \
+	ok "dir-mode-after-kill: etc 0755 after update (kill: mkdirat+$step)" \
 	    test "$(stat -c %a "$J/etc")" = 755
 	hx_tool check
 	ok "dir-mode-after-kill: check is clean only when etc is 0755" \
