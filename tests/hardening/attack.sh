@@ -23,8 +23,10 @@
 #   parent-group    the parent directory group postfix, mode 0775;
 #                   postfix plants
 # then the jail directory itself and the directory above it get the same
-# treatment (a link, a foreign owner, others' write permission), and so
-# do the state directory, the manifest, the lock, master.cf, Postfix's
+# treatment (a link, a foreign owner, others' write permission), entries
+# under the tool's temporary prefix are planted where update removes the
+# leftovers of killed runs, and the same kinds are planted as the state
+# directory, the manifest, the lock, master.cf, Postfix's
 # master.cf.tmp lock file, the tool's backup and its record.
 #
 # The races.  hxrace swaps a directory and a link to outside/dir in a
@@ -42,7 +44,8 @@
 #   - the outcome: refused (exit 1, a message naming the path or its
 #     parent), replaced (exit 0, the jail exactly as without the attack),
 #     left with a warning naming the path (exit 0), reported (check: exit
-#     1, a line naming the path); check and status change nothing
+#     1, a line naming the path); check and status change nothing;
+#     under a temporary name, removed as a leftover or left alone
 # Anything else is a failure, unless the fault is listed in
 # known-faults.  Figures: attacks tried, attacks that changed anything
 # outside (must be 0), outcomes by kind.
@@ -247,7 +250,7 @@ still_planted() {
 # record ID PHASE REL KIND OUTCOME CHANGED - log one attack, judge it
 record() {
 	case $5 in
-	replaced | refused | left-warned | reported | read-only) v=ok ;;
+	replaced | refused | left-warned | left | reported | read-only) v=ok ;;
 	*) v=FAIL ;;
 	esac
 	[ "$6" = 0 ] || v=FAIL
@@ -383,6 +386,47 @@ jail_attack() {
 for how in jail-symlink jail-postfix jail-world jail-group parent-postfix \
     parent-world parent-sticky parent-symlink; do
 	jail_attack "jail-$how" "$how"
+done
+
+# ---- 2b. Leftover temporary names ------------------------------------------
+
+# tmp_attack ID DIR KIND - a hostile entry under the tool's temporary
+# prefix in jail directory DIR: update removes leftovers of killed runs
+# there, so it must remove only what is its own kind (root-owned, not a
+# directory) and never follow or write through anything
+tmp_attack() {
+	hx_case "$(hx_start refresh)"
+	t=$J/$2/.postfix-chroot.0123456789abcdef
+	case $3 in
+	symlink-file) ln -s "$O/secret" "$t" ;;
+	symlink-dir) ln -s "$O/dir" "$t" ;;
+	hardlink) ln "$O/secret" "$t" ;;
+	fifo) mkfifo "$t" ;;
+	device) mknod "$t" c 1 5 ;;
+	directory) mkdir "$t"; echo keep >"$t/keep" ;;
+	foreign-owner) echo planted >"$t"; chown "$HX_PF_UID" "$t" ;;
+	esac
+	hx_snap_outside "$W/outside.before"
+	hx_tool update
+	changed=0
+	hx_snap_outside "$W/outside.after" "$W/outside.before" || changed=1
+	if [ "$HX_SIGNAL" != 0 ] || [ "$HX_TIMEDOUT" = 1 ]; then
+		outcome=crash
+	elif [ "$HX_RC" != 0 ]; then
+		outcome=unnamed
+	elif [ -e "$t" ] || [ -L "$t" ]; then
+		outcome=left		# not the tool's to remove
+	else
+		outcome=replaced	# removed as the tool's leftover
+	fi
+	record "$1" tmpname "$2/${t##*/}" "$3" "$outcome" "$changed"
+}
+
+for dir in . etc "$LIBDIR"; do
+	for k in symlink-file symlink-dir hardlink fifo device directory \
+	    foreign-owner; do
+		tmp_attack "tmp-$dir-$k" "$dir" "$k"
+	done
 done
 
 # ---- 3. State directory, manifest, lock --------------------------------
