@@ -382,8 +382,11 @@ pfc_prepare(struct pfc *p, int lock, int need_jail)
 	    return (PFC_EXIT_TEMPFAIL);
 	}
 	if (p->lock_fd < 0) {
-	    msg_error("%s: cannot lock: %s", p->state_dir,
-		      strerror(-p->lock_fd));
+	    lockname = manifest_name(p->jail_path, ".lock");
+	    msg_error("%s/%s: cannot lock: %s", p->state_dir, lockname,
+		      p->lock_fd == -EPERM ? "not a root-owned regular file"
+		      : strerror(-p->lock_fd));
+	    free(lockname);
 	    return (PFC_EXIT_FAIL);
 	}
     }

@@ -189,7 +189,11 @@ jail_mkdir(struct jail *j, int dfd, const char *name, const char *rel)
     char *lp, *ctx = NULL;
     int fd, ret;
 
-    if (mkdirat(dfd, name, 0700) < 0)
+    /*
+     * 0755 at once (the umask is 022): a run killed before the fchmod()
+     * below must not leave a directory the daemons cannot read.
+     */
+    if (mkdirat(dfd, name, 0755) < 0)
 	return (-errno);
     if ((fd = jail_open_component(j, dfd, name)) < 0)
 	return (fd);

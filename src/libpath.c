@@ -323,8 +323,14 @@ lp_elf_matches(const struct libpath *lp, const char *path)
 
     fd = openat(lp->rootfd, root_rel(path), O_RDONLY | O_NOFOLLOW
 		| O_NONBLOCK | O_CLOEXEC);
+
+    /*
+     * A file that is there but cannot be read is taken: the ELF reader
+     * then reports it, and the jail keeps its copy, rather than the
+     * module silently counting as not installed.
+     */
     if (fd < 0)
-	return (0);
+	return (errno != ENOENT && errno != ELOOP);
     if (pread(fd, h, sizeof(h), 0) == (ssize_t)sizeof(h)
 	&& memcmp(h, "\177ELF", 4) == 0 && h[4] == lp->elf_class
 	&& h[5] == lp->elf_data) {

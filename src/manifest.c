@@ -23,7 +23,8 @@
  *	changing its size or modification time.  A manifest saved with
  *	PENDING set carries a "# pending" line: update writes it before it
  *	changes the jail and replaces it when done, so finding it means a
- *	run died half-way and left temporary files to clean.  A missing manifest is an empty one.
+ *	run died half-way and left temporary files to clean.  A missing
+ *	manifest is an empty one.
  *	manifest_save() writes a new one atomically (temporary file, fsync,
  *	rename, fsync of the directory).  manifest_add() appends or updates;
  *	manifest_sort() orders by path for manifest_find().
@@ -210,6 +211,19 @@ manifest_find(const struct manifest *m, const char *path)
     return (bsearch(&key, m->v, m->n, sizeof(*m->v), manifest_cmp));
 }
 
+/* manifest_file_ok - is FD a root-owned regular file with one link? */
+static int
+manifest_file_ok(int fd)
+{
+    struct stat st;
+
+    if (fstat(fd, &st) < 0)
+	return (-errno);
+    if (!S_ISREG(st.st_mode) || st.st_uid != 0 || st.st_nlink != 1)
+	return (-EPERM);
+    return (0);
+}
+
 /* manifest_load - read the record NAME in SFD; missing is empty */
 int
 manifest_load(int sfd, const char *name, struct manifest *m)
@@ -219,9 +233,15 @@ manifest_load(int sfd, const char *name, struct manifest *m)
     int fd, ret;
 
     memset(m, 0, sizeof(*m));
-    fd = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+    /* O_NONBLOCK: a FIFO in its place must not hang the run. */
+    fd = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
 	return (errno == ENOENT ? 0 : -errno);
+    if (manifest_file_ok(fd) < 0) {
+	close(fd);
+	return (-EINVAL);
+    }
     ret = read_fd_bounded(fd, MANIFEST_MAX_SIZE, &buf, &len);
     close(fd);
     if (ret < 0)
@@ -319,11 +339,24 @@ int
 manifest_lock(int sfd, const char *name, int wait_seconds)
 {
     struct timespec delay = {0, 100 * 1000 * 1000};
+    struct stat st;
     int fd, tries;
 
-    fd = openat(sfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    /*
+     * Look before opening: opening a device node planted as the lock can
+     * have effects of its own.  Then check what was opened.
+     */
+    if (fstatat(sfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0
+	&& (!S_ISREG(st.st_mode) || st.st_nlink != 1 || st.st_uid != 0))
+	return (S_ISLNK(st.st_mode) ? -ELOOP : -EPERM);
+    fd = openat(sfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK
+		| O_CLOEXEC, 0600);
     if (fd < 0)
 	return (-errno);
+    if (manifest_file_ok(fd) < 0) {
+	close(fd);
+	return (-EPERM);
+    }
     for (tries = 0;; tries++) {
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 	    return (fd);

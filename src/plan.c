@@ -73,6 +73,7 @@ struct planner {
     struct strlist dir_from;    /* directories resolved so far ... */
     struct strlist dir_to;      /* ... and their canonical form */
     size_t objects;
+    int depth;                  /* DT_NEEDED nesting of plan_object() */
 };
 
 /* plan_path_ok - is PATH acceptable as a jail-relative path? */
@@ -324,6 +325,15 @@ plan_object(struct planner *pl, const char *found, const char *why,
 	if (pl->objects == PLAN_MAX_OBJECTS + 1)
 	    msg_warn("more than %d shared objects needed; ignoring the rest",
 		     PLAN_MAX_OBJECTS);
+	pl->plan->incomplete = 1;
+	return;
+    }
+
+    /* A hostile chain of DT_NEEDED entries must not exhaust the stack. */
+    if (pl->depth >= PLAN_MAX_DEPTH) {
+	msg_warn("%s: DT_NEEDED chain deeper than %d; not followed",
+		 found, PLAN_MAX_DEPTH);
+	pl->plan->incomplete = 1;
 	return;
     }
 
@@ -403,6 +413,8 @@ plan_object(struct planner *pl, const char *found, const char *why,
     strlist_add(&pl->visited, file);
     ret = plan_read_elf(pl, file, &ei);
     if (ret < 0) {
+	/* What the jail holds of it stays: update must not remove it. */
+	pl->plan->incomplete = 1;
 	msg_warn("%s: cannot read ELF headers: %s", file,
 		 ret == -ENOEXEC ? "not a valid ELF object"
 		 : ret == -E2BIG ? "more DT_NEEDED entries than accepted"
@@ -414,14 +426,18 @@ plan_object(struct planner *pl, const char *found, const char *why,
 	msg_warn("%s: built for another machine than libc, skipping", file);
     } else if (reachable) {
 	plan_add_file(pl, root_rel(file), file, 0755, why);
+	pl->depth++;
 	plan_needed(pl, file, &ei);
+	pl->depth--;
     } else {
 	char *dest = path_join(lp->sysdirs_canon.v[0], path_basename(found));
 
 	msg_info("%s: outside the loader's built-in directories; installed "
 		 "as %s in the jail", found, root_rel(dest));
 	plan_add_file(pl, root_rel(dest), file, 0755, why);
+	pl->depth++;
 	plan_needed(pl, file, &ei);
+	pl->depth--;
 	free(dest);
     }
     elfread_free(&ei);
@@ -474,6 +490,11 @@ plan_modules(struct planner *pl)
     int fd, ret;
 
     fd = root_open(pl->in->rootfd, "/etc/nsswitch.conf", O_RDONLY, &canon);
+    if (fd < 0 && fd != -ENOENT) {
+	msg_error("/etc/nsswitch.conf: cannot read: %s", strerror(-fd));
+	pl->plan->incomplete = 1;
+	return;
+    }
     if (fd < 0) {
 	msg_info("/etc/nsswitch.conf: %s; using glibc's defaults",
 		 strerror(-fd));
@@ -488,6 +509,7 @@ plan_modules(struct planner *pl)
 	}
 	if (ret < 0) {
 	    msg_error("/etc/nsswitch.conf: cannot read: %s", strerror(-ret));
+	    pl->plan->incomplete = 1;
 	    return;
 	}
     }

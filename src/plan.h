@@ -10,6 +10,7 @@
 /* Largest object or etc file that is copied into the jail. */
 #define PLAN_MAX_FILE_SIZE (256UL * 1024 * 1024)
 #define PLAN_MAX_OBJECTS 4096
+#define PLAN_MAX_DEPTH 64
 
 enum item_kind {
     ITEM_DIR = 'd',
@@ -37,6 +38,7 @@ struct item {
 struct plan {
     struct item *v;
     size_t n;
+    int incomplete;      /* a source could not be read: remove nothing */
 };
 
 /* What the plan is computed from. */

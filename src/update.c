@@ -323,7 +323,7 @@ item_eval(struct pfc *p, const struct item *it, struct source *src,
 	eval_label(p, it, S_IFLNK, ev);
 	break;
     case ITEM_DIR:
-	if (st.st_mode & 022) {
+	if ((st.st_mode & 07777) != 0755) {
 	    ev->diff |= D_MODE;
 	    snprintf(ev->have, sizeof(ev->have), "%04o", st.st_mode & 07777);
 	    snprintf(ev->want, sizeof(ev->want), "0755");
@@ -397,10 +397,14 @@ update_decide(struct pfc *p, const struct item *it,
 	return (OP_REFUSE);
     }
     if (it->kind == ITEM_DIR) {
-	if (ev->diff & D_MODE) {
+	if ((ev->diff & D_MODE) && strtoul(ev->have, NULL, 8) & 022) {
 	    *why = "directory writable by group or others";
 	    return (OP_REFUSE);
 	}
+
+	/* A directory of the tool's own with the wrong mode is mended. */
+	if ((ev->diff & D_MODE) && me && me->kind == 'd')
+	    return (OP_RELABEL);
 	return ((ev->diff & D_LABEL) ? OP_RELABEL : OP_NONE);
     }
     return (ev->diff ? OP_UPDATE : OP_NONE);
@@ -429,7 +433,7 @@ update_stage(struct pfc *p, const struct item *it, struct jail_staged *st,
     return (ret);
 }
 
-/* update_relabel - set the policy's label on an existing directory */
+/* update_relabel - mode 0755 and the policy's label on a directory */
 static int
 update_relabel(struct pfc *p, const struct item *it)
 {
@@ -440,6 +444,8 @@ update_relabel(struct pfc *p, const struct item *it)
     free(lp);
     if (ret == 0)
 	ret = jail_dir(&p->jail, it->path, 0, &dfd);
+    if (ret == 0 && fchmod(dfd, 0755) < 0)
+	ret = -errno;
     if (ret == 0)
 	ret = label_set_fd(dfd, ctx);
     label_free_ctx(ctx);
@@ -630,7 +636,7 @@ update_now(struct pfc *p, const struct action *a, struct manifest *keep)
 	if ((ret = update_relabel(p, it)) < 0)
 	    update_error(p, it->path, "cannot label", ret);
 	else
-	    msg_change("relabelled %s", it->path);
+	    msg_change("updated %s", it->path);
     } else if (it->kind == ITEM_DIR) {
 	if ((ret = jail_dir(&p->jail, it->path, 1, &dfd)) < 0) {
 	    update_error(p, it->path, "cannot make directory", ret);
@@ -696,6 +702,23 @@ update_clean_tmp(struct pfc *p)
 	    && (n = jail_clean_tmp(&p->jail, p->plan.v[i].path)) > 0)
 	    msg_info("%s: removed %d leftover temporary files",
 		     p->plan.v[i].path, n);
+}
+
+/* update_keep_all - keep every manifest entry not yet kept */
+static void
+update_keep_all(struct pfc *p, struct manifest *keep)
+{
+    size_t i, k;
+
+    for (i = 0; i < p->man.n; i++) {
+	for (k = 0; k < keep->n; k++)
+	    if (strcmp(keep->v[k].path, p->man.v[i].path) == 0)
+		break;
+	if (k < keep->n)
+	    continue;
+	manifest_add(keep, p->man.v[i].kind, p->man.v[i].path);
+	manifest_set_id(keep, p->man.v[i].path, p->man.v[i].id);
+    }
 }
 
 /* update_keep_planned - manifest entries that stay: still planned */
@@ -767,7 +790,19 @@ cmd_update(struct pfc *p)
 
     update_keep_planned(p, &keep);
     update_execute(p, act, n, &keep);
-    update_removals(p, &keep);
+
+    /*
+     * A plan that misses what it could not read would remove working
+     * copies (a module unreadable for a moment, a damaged nsswitch.conf):
+     * then nothing is removed, and the run fails.
+     */
+    if (p->plan.incomplete) {
+	msg_error("%s: some sources could not be read; removing nothing",
+		  p->jail_path);
+	update_keep_all(p, &keep);
+    } else {
+	update_removals(p, &keep);
+    }
 
     /* Only a run that died half-way leaves temporary files behind. */
     if (p->man.pending)
