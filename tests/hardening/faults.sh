@@ -337,6 +337,26 @@ expect_kept eacces-etc etc/services refresh
 chmod 0644 "$R/etc/services"
 expect_recovery eacces-etc refresh
 
+# An etc file whose path cannot be resolved: the zone directory that
+# etc/localtime leads into cannot be searched.
+hx_case "$(hx_start refresh)"
+chmod 000 "$R/usr/share/zoneinfo"
+capless update
+fault eacces-etc-path \
+    "update, host usr/share/zoneinfo mode 000, no DAC override"
+r=0
+[ "$HX_RC" != 0 ] && grep -q '/etc/localtime.*Permission denied' "$W/err" ||
+    r=1
+known_or_fail eacces-etc-path etc-source-error-removes $r \
+    "exit non-zero and an error naming /etc/localtime (have $HX_RC)"
+expect_oldnew eacces-etc-path refresh etc-source-error-removes
+r=0
+[ -f "$J/etc/localtime" ] || r=1
+known_or_fail eacces-etc-path etc-source-error-removes $r \
+    "etc/localtime stays in the jail"
+chmod 0755 "$R/usr/share/zoneinfo"
+expect_recovery eacces-etc-path refresh
+
 # A library: its jail copy, and that of its dependency, must stay.
 hx_case "$(hx_start refresh)"
 chmod 000 "$R/$LIBDIR/libnss_systemd.so.2"

@@ -320,7 +320,7 @@ hostile link-chain-1000 first /etc/hosts - link_chain
 hostile link-self first /etc/services - link_self_dir
 hosts_kept() { [ -f "$J/etc/hosts" ]; }
 CHECK=hosts_kept CHECK_WHAT="the jail's etc/hosts was removed"
-hostile link-loop-populated pop /etc/hosts plan-incomplete-removes link_loop
+hostile link-loop-populated pop /etc/hosts etc-source-error-removes link_loop
 
 # -- extra_files --
 

@@ -4,10 +4,12 @@
 #
 # usage: sh tests/hardening/pending.sh PROG HELPERDIR
 #
-# Not part of `make check`: these tests fail until the engine is fixed.
-# Each is strict (a known fault is a failure here).  When one passes, the
-# fault's line goes from known-faults, which makes the big scripts
-# strict about it too, and the test may move into the suite.
+# Each test is strict: a fault listed in known-faults fails here all the
+# same.  While a fault is open, `make hardening-pending` shows it and
+# HARDENING_PARTS leaves this script out of `make hardening`; once every
+# test here passes, the script runs in the suite (and so in make check).
+# The faults below were all found by the suite; known-faults says which
+# are still open.
 #
 #   dir-mode-after-kill      kill -9 between mkdirat() and fchmod() of the
 #                            jail's etc: the next update must leave etc
@@ -21,6 +23,9 @@
 #                            truncated on the host: the jail keeps its
 #                            modules, and the run fails, naming the file
 #   deep-needed-chain-crash  a DT_NEEDED chain 10,000 deep: no signal
+#   etc-source-error-removes an etc file behind an unsearchable directory
+#                            or a link loop: its jail copy stays, and the
+#                            run fails
 
 set -eu
 [ $# = 2 ] || { echo "usage: pending.sh PROG HELPERDIR" >&2; exit 64; }
@@ -148,6 +153,24 @@ ok "plan-incomplete-removes: module truncated on the host: modules kept" \
     libs_kept
 ok "plan-incomplete-removes: module truncated on the host: run fails" \
     test "$HX_RC" = 1
+
+# ---- etc-source-error-removes ----------------------------------------------
+
+hx_case "$(hx_start refresh)"
+chmod 000 "$R/usr/share/zoneinfo"
+capless update
+ok "etc-source-error-removes: unsearchable zone directory: localtime kept" \
+    test -f "$J/etc/localtime"
+ok "etc-source-error-removes: unsearchable zone directory: run fails" \
+    test "$HX_RC" = 1
+
+hx_case "$(hx_start pop)"
+rm -f "$R/etc/hosts"
+ln -s hosts.loop "$R/etc/hosts"
+ln -s hosts "$R/etc/hosts.loop"
+hx_tool update
+ok "etc-source-error-removes: link loop: etc/hosts kept" test -f "$J/etc/hosts"
+ok "etc-source-error-removes: link loop: run fails" test "$HX_RC" = 1
 
 # ---- deep-needed-chain-crash -----------------------------------------------
 
