@@ -14,7 +14,8 @@
 #     DT_NEEDED strings outside the string table, a 2^62 string table,
 #     DT_STRTAB outside every segment, no NUL, no DT_NULL, two
 #     PT_DYNAMIC, another class, another machine, no ELF magic), 300 MB
-#     and 600 MB sparse objects, a 100 MB one; dependency cycles; one
+#     and 600 MB sparse objects, a 100 MB one, and, on a populated jail,
+#     a module truncated or zero-filled on the host; dependency cycles; one
 #     object with 10,000 DT_NEEDED entries; 10 modules with 1,000
 #     dependencies each (10,000 objects); a chain 10,000 objects deep;
 #     DT_NEEDED names that climb out ("../../etc/shadow", "/etc/shadow",
@@ -257,6 +258,13 @@ elf_broken_module() {
 CHECK=libs_kept CHECK_WHAT="the jail's libraries were removed"
 hostile elf-truncated-populated pop libnss_systemd.so.2 \
     plan-incomplete-removes elf_broken_module 100
+elf_zeroed_module() {
+	head -c 4096 /dev/zero | dd of="$R/$LIBDIR/libnss_systemd.so.2" \
+	    conv=notrunc 2>/dev/null
+}
+CHECK=libs_kept CHECK_WHAT="the jail's libraries were removed"
+hostile elf-zeroed-populated pop libnss_systemd.so.2 \
+    nonelf-module-removes elf_zeroed_module
 
 # -- main.cf --
 

@@ -23,6 +23,9 @@
 #                            truncated on the host: the jail keeps its
 #                            modules, and the run fails, naming the file
 #   deep-needed-chain-crash  a DT_NEEDED chain 10,000 deep: no signal
+#   nonelf-module-removes    a module zero-filled on the host (no ELF
+#                            magic): the jail keeps its copy, the run
+#                            fails, naming the module
 #   etc-source-error-removes an etc file behind an unsearchable directory
 #                            or a link loop: its jail copy stays, and the
 #                            run fails
@@ -171,6 +174,19 @@ ln -s hosts "$R/etc/hosts.loop"
 hx_tool update
 ok "etc-source-error-removes: link loop: etc/hosts kept" test -f "$J/etc/hosts"
 ok "etc-source-error-removes: link loop: run fails" test "$HX_RC" = 1
+
+# ---- nonelf-module-removes -------------------------------------------------
+
+hx_case "$(hx_start refresh)"
+head -c 4096 /dev/zero | dd of="$R/$LIBDIR/libnss_systemd.so.2" \
+    conv=notrunc 2>/dev/null
+hx_tool update
+ok "nonelf-module-removes: zero-filled module on the host: modules kept" \
+    libs_kept
+ok "nonelf-module-removes: zero-filled module on the host: run fails" \
+    test "$HX_RC" = 1
+ok "nonelf-module-removes: zero-filled module on the host: named" \
+    grep -q 'libnss_systemd.so.2.*not a valid ELF' "$W/err"
 
 # ---- deep-needed-chain-crash -----------------------------------------------
 
