@@ -311,8 +311,10 @@ libpath_init(struct libpath *lp, int rootfd, char *err, size_t errlen)
 
 /*
  * lp_elf_matches - is the file at canonical PATH an ELF object of libc's
- * class, byte order and machine?  The loader passes over one that is not
- * (a 32-bit library in an ld.so.conf directory) and searches on.
+ * class, byte order and machine (1)?  The loader passes over one that is
+ * not (0: a 32-bit library in an ld.so.conf directory) and searches on.
+ * -1: not an ELF object at all or unreadable, which the loader passes
+ * over too, but which is taken when nothing better is found (below).
  */
 static int
 lp_elf_matches(const struct libpath *lp, const char *path)
@@ -330,10 +332,11 @@ lp_elf_matches(const struct libpath *lp, const char *path)
      * module silently counting as not installed.
      */
     if (fd < 0)
-	return (errno != ENOENT && errno != ELOOP);
-    if (pread(fd, h, sizeof(h), 0) == (ssize_t)sizeof(h)
-	&& memcmp(h, "\177ELF", 4) == 0 && h[4] == lp->elf_class
-	&& h[5] == lp->elf_data) {
+	return (errno != ENOENT && errno != ELOOP ? -1 : 0);
+    if (pread(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h)
+	|| memcmp(h, "\177ELF", 4) != 0) {
+	ok = -1;
+    } else if (h[4] == lp->elf_class && h[5] == lp->elf_data) {
 	machine = h[5] == ELF_DATA_LSB ? h[18] | (unsigned)h[19] << 8
 	    : (unsigned)h[18] << 8 | h[19];
 	ok = (machine == lp->machine);
@@ -362,7 +365,7 @@ lp_try_dir(const struct libpath *lp, const char *canon_dir,
 		 && root_resolve(lp->rootfd, p, 1, &c, NULL) < 0)
 	    c = NULL;
     }
-    hit = (c != NULL && lp_elf_matches(lp, c));
+    hit = (c != NULL ? lp_elf_matches(lp, c) : 0);
     free(c);
     free(p);
     if (hit)
@@ -408,41 +411,73 @@ libpath_in_runpath(const struct libpath *lp, const char *canon_dir,
     return (hit);
 }
 
+/* lp_found - 1 on a match; remember the first broken candidate */
+static int
+lp_found(int hit, char **found, char **broken)
+{
+    if (hit > 0) {
+	free(*broken);
+	*broken = NULL;
+	return (1);
+    }
+    if (hit < 0 && *broken == NULL)
+	*broken = *found;
+    else if (hit < 0)
+	free(*found);
+    return (0);
+}
+
 /* libpath_find - find NAME where the loader would */
 int
 libpath_find(const struct libpath *lp, const char *name, const char *runpath,
 	     const char *origin, char **found)
 {
     const char *p = runpath;
+    char *broken = NULL;
     size_t i;
+    int hit;
 
     if (strchr(name, '/') != NULL || name[0] == 0 || name[0] == '.')
 	return (-EINVAL);
     while (p && *p) {
 	size_t n = strcspn(p, ":");
 	char *d = lp_expand_origin(p, n, origin), *c;
-	int hit = 0;
 
+	hit = 0;
 	if (d[0] == '/' && root_resolve(lp->rootfd, d, 1, &c, NULL) == 0) {
 	    hit = lp_try_dir(lp, c, d, name, found);
 	    free(c);
 	}
 	free(d);
-	if (hit)
+	if (lp_found(hit, found, &broken))
 	    return (0);
 	p += n + (p[n] == ':');
     }
-    for (i = 0; i < lp->confdirs.n; i++)
-	if (lp_try_dir(lp, lp->confdirs.v[i], lp->confdirs.v[i], name, found))
+    for (i = 0; i < lp->confdirs.n; i++) {
+	hit = lp_try_dir(lp, lp->confdirs.v[i], lp->confdirs.v[i], name,
+			 found);
+	if (lp_found(hit, found, &broken))
 	    return (0);
+    }
     for (i = 0; i < lp->sysdirs.n; i++) {
 	/* A directory already searched under another name is not again. */
 	if (strlist_has(&lp->confdirs, lp->sysdirs_canon.v[i])
 	    || strlist_index(&lp->sysdirs_canon, lp->sysdirs_canon.v[i]) < i)
 	    continue;
-	if (lp_try_dir(lp, lp->sysdirs_canon.v[i], lp->sysdirs.v[i], name,
-		       found))
+	hit = lp_try_dir(lp, lp->sysdirs_canon.v[i], lp->sysdirs.v[i], name,
+			 found);
+	if (lp_found(hit, found, &broken))
 	    return (0);
+    }
+
+    /*
+     * Only a broken file of that name: hand it over, so that the reader
+     * reports it and the jail keeps its copy, rather than the module
+     * counting as not installed and its copy being removed.
+     */
+    if (broken) {
+	*found = broken;
+	return (0);
     }
     return (-ENOENT);
 }

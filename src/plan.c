@@ -151,6 +151,9 @@ plan_etc(struct planner *pl, const char *abs, int quiet_missing,
 		     || !S_ISREG(st.st_mode)))
 	ret = -EINVAL;
     if (ret < 0) {
+	/* Only a file that is not there may leave the jail. */
+	if (ret != -ENOENT)
+	    pl->plan->incomplete = 1;
 	if (ret == -ENOENT && quiet_missing)
 	    msg_info("%s: not on this system, skipping", abs);
 	else
