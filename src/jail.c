@@ -214,31 +214,6 @@ jail_mkdir(struct jail *j, int dfd, const char *name, const char *rel)
     return (fd);
 }
 
-/*
- * jail_rel_ok - is REL a path below the jail: relative, no empty, "." or
- * ".." component?  Callers check their paths already; this is the last
- * line against a path that would climb out of the jail.
- */
-static int
-jail_rel_ok(const char *rel)
-{
-    const char *p = rel;
-
-    if (*p == 0 || *p == '/')
-	return (0);
-    while (*p) {
-	size_t n = strcspn(p, "/");
-
-	if (n == 0 || (n == 1 && p[0] == '.')
-	    || (n == 2 && p[0] == '.' && p[1] == '.'))
-	    return (0);
-	p += n;
-	if (*p == '/' && *++p == 0)
-	    return (0);
-    }
-    return (1);
-}
-
 /* jail_dir - verified descriptor of directory REL ("." for the jail) */
 int
 jail_dir(struct jail *j, const char *rel, int create, int *fdp)
@@ -252,7 +227,8 @@ jail_dir(struct jail *j, const char *rel, int create, int *fdp)
 	*fdp = j->fd;
 	return (0);
     }
-    if (!jail_rel_ok(rel)) {
+    /* Callers check their paths; this is the last line against "..". */
+    if (!path_rel_ok(rel)) {
 	j->why = "not a path below the jail";
 	return (-EPERM);
     }
@@ -296,7 +272,8 @@ jail_split(struct jail *j, const char *rel, int create, int *dfd,
     char *dir;
     int ret;
 
-    if (!jail_rel_ok(rel)) {
+    /* Callers check their paths; this is the last line against "..". */
+    if (!path_rel_ok(rel)) {
 	j->why = "not a path below the jail";
 	return (-EPERM);
     }

@@ -53,7 +53,6 @@
 #include <unistd.h>
 
 #include "manifest.h"
-#include "plan.h"
 #include "util.h"
 
 #define MANIFEST_HEADER "# postfix-chroot manifest 1"
@@ -263,7 +262,7 @@ manifest_load(int sfd, const char *name, struct manifest *m)
 	if (id)
 	    *id++ = 0;
 	if (strchr("fld", line[0]) == NULL || line[1] != ' '
-	    || !plan_path_ok(line + 2) || (id && !manifest_id_ok(id))) {
+	    || !path_rel_ok(line + 2) || (id && !manifest_id_ok(id))) {
 	    free(buf);
 	    manifest_free(m);
 	    return (-EINVAL);

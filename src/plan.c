@@ -39,7 +39,7 @@
  *	skipped with -v only.  plan_build() returns 0 or a negative errno.
  * SECURITY
  *	Sources are read below the root, which belongs to root.  Every name
- *	that becomes a jail path is checked by plan_path_ok(): relative, no
+ *	that becomes a jail path is checked by path_rel_ok(): relative, no
  *	"." or ".." component, no control characters.  The object closure is
  *	bounded by PLAN_MAX_OBJECTS and link chains by ROOT_MAX_LINKS.
  */
@@ -76,28 +76,6 @@ struct planner {
     int depth;                  /* DT_NEEDED nesting of plan_object() */
 };
 
-/* plan_path_ok - is PATH acceptable as a jail-relative path? */
-int
-plan_path_ok(const char *path)
-{
-    const char *p = path, *c;
-
-    if (*p == 0 || *p == '/' || p[strlen(p) - 1] == '/')
-	return (0);
-    for (c = p; *c; c++)
-	if ((unsigned char)*c < 0x20 || *c == 0x7f)
-	    return (0);
-    while (*p) {
-	size_t n = strcspn(p, "/");
-
-	if (n == 0 || (n == 1 && p[0] == '.')
-	    || (n == 2 && p[0] == '.' && p[1] == '.'))
-	    return (0);
-	p += n + (p[n] == '/');
-    }
-    return (1);
-}
-
 /* plan_add - append an item; the first one for a path wins */
 static struct item *
 plan_add(struct plan *plan, enum item_kind kind, const char *path,
@@ -126,7 +104,7 @@ plan_add_file(struct planner *pl, const char *path, const char *source,
 {
     struct item *it;
 
-    if (!plan_path_ok(path)) {
+    if (!path_rel_ok(path)) {
 	msg_warn("%s: unusable path for the jail, skipping", path);
 	return;
     }
@@ -210,7 +188,7 @@ plan_etc_all(struct planner *pl)
     extra = pfconf_expand(pl->in->tool_cf, "extra_files", "");
     for (tok = strtok_r(extra, " \t,", &save); tok;
 	 tok = strtok_r(NULL, " \t,", &save)) {
-	if (tok[0] != '/' || !plan_path_ok(tok + 1)) {
+	if (tok[0] != '/' || !path_rel_ok(tok + 1)) {
 	    msg_warn("extra_files: %s: not an absolute path, skipping", tok);
 	    continue;
 	}
@@ -379,7 +357,7 @@ plan_object(struct planner *pl, const char *found, const char *why,
 	    break;
 	}
 	target[tl] = 0;
-	if (reachable && plan_path_ok(root_rel(cur))) {
+	if (reachable && path_rel_ok(root_rel(cur))) {
 	    struct item *it = plan_add(pl->plan, ITEM_LINK, root_rel(cur),
 				       why);
 
@@ -556,7 +534,7 @@ plan_dirlinks(struct planner *pl, const struct root_links *links)
 	for (j = 0; j < pl->plan->n && !used; j++)
 	    used = path_is_below(pl->plan->v[j].path, root_rel(canon));
 	free(canon);
-	if (used && plan_path_ok(lpath)) {
+	if (used && path_rel_ok(lpath)) {
 	    struct item *it = plan_add(pl->plan, ITEM_LINK, lpath,
 				       "directory link, as on the host");
 

@@ -52,6 +52,5 @@ struct plan_input {
 int plan_build(const struct plan_input *in, struct plan *plan);
 const struct item *plan_find(const struct plan *plan, const char *path);
 void plan_free(struct plan *plan);
-int plan_path_ok(const char *path);
 
 #endif

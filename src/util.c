@@ -237,6 +237,32 @@ path_dirname(const char *p)
     return (xstrndup(p, (size_t)(s - p)));
 }
 
+/*
+ * path_rel_ok - is PATH a plain relative path: not empty, no leading or
+ * trailing slash, no empty, "." or ".." component, no control characters?
+ * Every path below the jail or in the manifest must be one.
+ */
+int
+path_rel_ok(const char *path)
+{
+    const char *p = path, *c;
+
+    if (*p == 0 || *p == '/' || p[strlen(p) - 1] == '/')
+	return (0);
+    for (c = p; *c; c++)
+	if ((unsigned char)*c < 0x20 || *c == 0x7f)
+	    return (0);
+    while (*p) {
+	size_t n = strcspn(p, "/");
+
+	if (n == 0 || (n == 1 && p[0] == '.')
+	    || (n == 2 && p[0] == '.' && p[1] == '.'))
+	    return (0);
+	p += n + (p[n] == '/');
+    }
+    return (1);
+}
+
 /* path_is_below - is PATH equal to DIR or inside it (string test)? */
 int
 path_is_below(const char *path, const char *dir)

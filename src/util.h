@@ -32,5 +32,6 @@ char *path_join(const char *a, const char *b);
 const char *path_basename(const char *p);
 char *path_dirname(const char *p);
 int path_is_below(const char *path, const char *dir);
+int path_rel_ok(const char *path);
 
 #endif
