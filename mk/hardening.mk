@@ -24,8 +24,9 @@ HX_HELPERS	= $(HX_DIR)/hxrun $(HX_DIR)/hxsnap $(HX_DIR)/hxrace \
 		  $(HX_DIR)/hxsyslog $(HX_DIR)/hxelf $(HX_DIR)/hxlive \
 		  $(HX_DIR)/hxkill.so $(HX_DIR)/v1/libnss_hxlive.so.2 \
 		  $(HX_DIR)/v2/libnss_hxlive.so.2
-# pending joins the list when tests/hardening/known-faults is empty again.
-HARDENING_PARTS	?= attack crash live faults hostile
+# pending belongs in the list while tests/hardening/known-faults is empty;
+# take it out while a fault listed there is open.
+HARDENING_PARTS	?= attack crash live faults hostile pending
 HARDENING_LONG	= HX_KILLS=2000 HX_RACE_RUNS=2000 HX_LIVE_UPDATES=10000 \
 		  HX_ENABLE_KILLS=200
 

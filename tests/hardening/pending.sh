@@ -6,8 +6,9 @@
 #
 # Each test is strict: a fault listed in known-faults fails here all the
 # same.  While a fault is open, `make hardening-pending` shows it and
-# HARDENING_PARTS leaves this script out of `make hardening`; once every
-# test here passes, the script runs in the suite (and so in make check).
+# HARDENING_PARTS (mk/hardening.mk) leaves this script out of `make
+# hardening`; while every test here passes, the script runs in the suite
+# (and so in make check).
 # The faults below were all found by the suite; known-faults says which
 # are still open.
 #
