@@ -157,10 +157,14 @@ libs_kept() {
 
 # -- ELF objects as the module libnss_hx.so.2 --
 
-# elf_module KIND [NEEDED...] - the module, made by hxelf
+# elf_module KIND [ARGS...] - the module, made by hxelf (ARGS: what
+# hxelf takes after the soname: NEEDED names, or PREFIX COUNT for many)
 elf_module() {
+	em_kind=$1
+	shift
 	hosts_line hx
-	"$ELF" "$@" "$R/$MOD" libnss_hx.so.2
+	"$ELF" "$em_kind" "$R/$MOD" libnss_hx.so.2 "$@"
+	[ -f "$R/$MOD" ] || hx_die "hxelf $em_kind made no module"
 }
 # elf_needing NEEDED... - a sound module needing NEEDED
 elf_needing() {
