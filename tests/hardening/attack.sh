@@ -559,14 +559,17 @@ race() {
 	opt=
 	[ "$user" = root ] || opt="-u $HX_PF_UID:$HX_PF_GID"
 	# shellcheck disable=SC2086
-	"$HX_BIN/hxrace" $opt -p "$HX_TMP/race.pid" "$dir" "$O/dir" \
-	    >"$HX_TMP/race.count" 2>"$HX_TMP/race.err" &
+	"$HX_BIN/hxrace" $opt -s 3600 -p "$HX_TMP/race.ready" "$dir" \
+	    "$O/dir" >"$HX_TMP/race.count" 2>"$HX_TMP/race.err" &
+	# The pid file first, so that hx_cleanup stops the racer whatever
+	# happens next; hxrace writes race.ready once it swaps.
+	echo $! >"$HX_TMP/race.pid"
 	i=0
-	while [ ! -s "$HX_TMP/race.pid" ] && [ "$i" -lt 100 ]; do
+	while [ ! -s "$HX_TMP/race.ready" ] && [ "$i" -lt 100 ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done
-	[ -s "$HX_TMP/race.pid" ] ||
+	[ -s "$HX_TMP/race.ready" ] ||
 	    hx_die "$id: hxrace did not start: $(cat "$HX_TMP/race.err")"
 	i=0 outs=0 ok=0 refused=0
 	while [ "$i" -lt "$HX_RACE_RUNS" ]; do
@@ -602,7 +605,7 @@ race() {
 	done
 	kill "$(cat "$HX_TMP/race.pid")"
 	wait
-	rm -f "$HX_TMP/race.pid"
+	rm -f "$HX_TMP/race.pid" "$HX_TMP/race.ready"
 	swaps=$(cat "$HX_TMP/race.count")
 	hx_say "race $id ($user swaps $(basename "$dir")): $HX_RACE_RUNS runs" \
 	    "of $cmd, $swaps swaps; $ok completed, $refused refused," \

@@ -69,9 +69,10 @@ ln -s /proc/self/fd/1 /dev/stdout
 ln -s /proc/self/fd/2 /dev/stderr
 SYSLOG=$HX_TMP/syslog
 : >"$SYSLOG"
-"$HX_BIN/hxsyslog" /dev/log "$SYSLOG" "$HX_TMP/syslog.pid" &
+"$HX_BIN/hxsyslog" /dev/log "$SYSLOG" "$HX_TMP/syslog.ready" &
+echo $! >"$HX_TMP/syslog.pid"
 i=0
-while [ ! -s "$HX_TMP/syslog.pid" ] && [ "$i" -lt 100 ]; do
+while [ ! -s "$HX_TMP/syslog.ready" ] && [ "$i" -lt 100 ]; do
 	sleep 0.05
 	i=$((i + 1))
 done
@@ -439,9 +440,10 @@ expect_kept vanish-lib "$LIBDIR/libcap.so.2.66" refresh
 # ---- A held lock -----------------------------------------------------------
 
 # hold SECONDS - hold the run lock of the case for SECONDS, in background
+# (flock -o: the lock stays with flock itself, so killing it frees it)
 hold() {
 	lock=$(ls "$S"/*.lock)
-	flock "$lock" sleep "$1" &
+	flock -o "$lock" sleep "$1" &
 	HOLDER=$!
 	echo "$HOLDER" >"$HX_TMP/holder.pid"
 	sleep 0.3
@@ -496,7 +498,7 @@ release
 # master.cf locked by another editor (postconf's master.cf.tmp).
 hx_case "$(hx_start pop)"
 touch "$C/master.cf.tmp"
-flock "$C/master.cf.tmp" sleep 60 &
+flock -o "$C/master.cf.tmp" sleep 60 &
 HOLDER=$!
 echo "$HOLDER" >"$HX_TMP/holder.pid"
 sleep 0.3
