@@ -62,7 +62,7 @@ $(BUILD)/libpfc.a: $(LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 $(PROG): $(BUILD)/obj/main.o $(BUILD)/libpfc.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SELINUX_LIBS) -ldl
+	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--build-id -o $@ $^ -ldl
 
 # librpm doubles the start-up cost of a program, so only the commands that
 # read the rpm database load it, through this small plugin.
@@ -80,7 +80,7 @@ $(BUILD)/tests/check_all: tests/runner.c $(TEST_SRCS) $(wildcard tests/*.h) \
 		$(BUILD)/tests/suites.h $(BUILD)/libpfc.a
 	$(CC) $(CPPFLAGS) -I$(BUILD)/tests -Itests $(CHECK_CFLAGS) $(CFLAGS) \
 	    $(WARN) -Wno-missing-prototypes -o $@ tests/runner.c $(TEST_SRCS) \
-	    $(BUILD)/libpfc.a $(LDFLAGS) $(CHECK_LIBS) $(SELINUX_LIBS) -ldl
+	    $(BUILD)/libpfc.a $(LDFLAGS) -Wl,--build-id $(CHECK_LIBS) -ldl
 
 unit: $(BUILD)/tests/check_all $(PROG) $(PLUGIN)
 	PFC_PROG=$(abspath $(PROG)) PFC_PLUGIN=$(abspath $(PLUGIN)) \

@@ -190,7 +190,8 @@ outer() {
 	exit 2
     fi
 
-    # The floor, and the floor plus libselinux (which the tool links);
+    # The floor, and the floor plus libselinux (which the tool loads only
+    # when it labels; shown for comparison);
     # stdin-exec for the trigger runs, nosync.so for the diagnosis.
     cc -O2 -o "$S/bin/empty" "$aux/empty.c"
     cc -O2 -static -o "$S/bin/stdin-exec" "$aux/stdin-exec.c" 2>/dev/null ||
@@ -261,13 +262,17 @@ reset() {
     rm -f "$ST"/*
 }
 
-# populate TOOL - an empty jail, filled once by TOOL
+# populate TOOL - an empty jail, filled once by TOOL, then left alone for
+# a moment as between real runs: postfix-chroot does not trust the times
+# of entries changed in the last 20 ms, so a rerun at once would redo the
+# whole work (and record its stamp) instead of skipping it.
 populate() {
     reset
     case $1 in floor*) return 0 ;; esac
     once populate "$1" >> "$OUT/logs/populate.$1.log" 2>&1 ||
 	echo "bench: warning: $(tool_name "$1") failed to fill the jail" \
 	    "(exit $?; $OUT/logs/populate.$1.log)"
+    sleep 0.1
 }
 
 # setup SCEN TOOL - bring the jail to the state the scenario starts from

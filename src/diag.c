@@ -22,6 +22,9 @@
  *	every line that is shown also goes to syslog, because rpm may hide a
  *	scriptlet's output.
  *
+ *	diag_set_warn_hook() hands the text of every warning, shown or not,
+ *	to a function (the stamp repeats warnings when work is skipped).
+ *
  *	diag_set_capture() makes the module append every shown line to a
  *	caller-owned buffer instead of stderr; the tests use it.
  * DIAGNOSTICS
@@ -48,6 +51,7 @@ static int diag_always_zero;
 static int diag_errors;
 static char *diag_cap;
 static size_t diag_caplen;
+static void (*diag_warn_hook)(const char *);
 
 /* diag_init - set the program name shown in front of every line */
 void
@@ -104,6 +108,13 @@ diag_set_capture(char *buf, size_t len)
 	buf[0] = 0;
 }
 
+/* diag_set_warn_hook - have HOOK see the text of every warning */
+void
+diag_set_warn_hook(void (*hook)(const char *))
+{
+    diag_warn_hook = hook;
+}
+
 /* diag_error_count - number of msg_error() calls so far */
 int
 diag_error_count(void)
@@ -132,6 +143,8 @@ diag_emit_to(int prio, const char *label, const char *fmt, va_list ap,
 	if ((unsigned char)*cp < 0x20 || *cp == 0x7f)
 	    *cp = '?';
     snprintf(line, sizeof(line), "%s: %s%s\n", diag_prog, label, body);
+    if (prio == LOG_WARNING && diag_warn_hook)
+	diag_warn_hook(body);
     if (!show) {
 	/* Nothing shown; syslog only. */
     } else if (diag_cap) {

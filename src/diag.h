@@ -18,6 +18,7 @@ void diag_set_level(int level);
 int diag_level(void);
 void diag_set_syslog(int on);
 void diag_set_capture(char *buf, size_t len);
+void diag_set_warn_hook(void (*hook)(const char *));
 void diag_set_trigger(int on);
 int diag_exit_status(int status);
 

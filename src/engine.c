@@ -54,6 +54,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "deps.h"
 #include "diag.h"
 #include "engine.h"
 #include "label.h"
@@ -101,6 +102,8 @@ pfc_setup(struct pfc *p, const struct pfc_opts *opt)
 	msg_error("%s: %s", p->opt.root, strerror(errno));
 	return (-1);
     }
+    deps_set_fd(DEPS_ROOT, p->rootfd);
+    deps_note_fd(AT_FDCWD, p->opt.root, p->rootfd);
     p->config_dir = opt->config_dir ? xstrdup(opt->config_dir)
 	: path_join(p->opt.root, "/etc/postfix");
 
@@ -250,8 +253,19 @@ pfc_find_major(struct pfc *p, const char **how)
     if (strcmp(p->opt.root, "/") == 0
 	&& (major = pfc_postconf_version(p)) >= 0) {
 	*how = "postconf mail_version";
+	if (deps_active()) {
+	    struct stat st;
+
+	    /* An upgrade replaces postconf along with the version. */
+	    if (stat("/usr/sbin/postconf", &st) < 0)
+		deps_taint("postconf vanished");
+	    else
+		deps_note(AT_FDCWD, "/usr/sbin/postconf",
+			  DEPS_WHOLE | DEPS_FOLLOW, &st, 0);
+	}
 	return (major);
     }
+    deps_taint("the Postfix version from a package database");
     if ((db = rpmdb_open(p->opt.root)) != NULL) {
 	if (rpmdb_version(db, "postfix", ver, sizeof(ver)) == 0)
 	    major = pfc_major_from_text(ver);
@@ -335,12 +349,81 @@ pfc_chroot_wanted(struct pfc *p)
     return (wanted);
 }
 
+/*
+ * pfc_lock - open the state directory and, with LOCK, take the jail's
+ * lock (once per run: later calls give the first answer).
+ */
+int
+pfc_lock(struct pfc *p, int lock)
+{
+    char *lockname;
+    int ret;
+
+    if (p->locked)
+	return (p->locked - 1);
+    p->locked = 1 + PFC_EXIT_FAIL;
+    ret = state_open(p->state_dir, lock && !p->opt.dry_run, &p->state_fd);
+    if (ret == -EPERM) {
+	msg_error("%s: state directory not owned by root or writable by "
+		  "others", p->state_dir);
+	return (PFC_EXIT_FAIL);
+    }
+    if (ret < 0 && !(ret == -ENOENT && (!lock || p->opt.dry_run))) {
+	msg_error("%s: %s", p->state_dir, strerror(-ret));
+	return (PFC_EXIT_FAIL);
+    }
+    deps_set_fd(DEPS_STATE, p->state_fd);
+    if (p->manifest_file == NULL)
+	p->manifest_file = manifest_name(p->jail_path, ".manifest");
+    if (p->state_fd >= 0 && lock && !p->opt.dry_run) {
+	lockname = manifest_name(p->jail_path, ".lock");
+	p->lock_fd = manifest_lock(p->state_fd, lockname,
+				   p->opt.trigger ? 600 : 0);
+	free(lockname);
+	if (p->lock_fd == -EWOULDBLOCK) {
+	    msg_error("%s: another postfix-chroot run holds the lock",
+		      p->jail_path);
+	    p->locked = 1 + PFC_EXIT_TEMPFAIL;
+	    return (PFC_EXIT_TEMPFAIL);
+	}
+	if (p->lock_fd < 0) {
+	    lockname = manifest_name(p->jail_path, ".lock");
+	    msg_error("%s/%s: cannot lock: %s", p->state_dir, lockname,
+		      p->lock_fd == -EPERM ? "not a root-owned regular file"
+		      : strerror(-p->lock_fd));
+	    free(lockname);
+	    return (PFC_EXIT_FAIL);
+	}
+    }
+    p->locked = 1 + PFC_EXIT_OK;
+    return (PFC_EXIT_OK);
+}
+
+/* pfc_open_jail - open and check the jail directory, once */
+int
+pfc_open_jail(struct pfc *p)
+{
+    int ret;
+
+    if (p->jail.fd >= 0)
+	return (PFC_EXIT_OK);
+    ret = jail_open(&p->jail, p->jail_path, p->jail_label_path);
+    if (ret < 0) {
+	msg_error("%s: %s", p->jail_path, ret == -EPERM ? p->jail.why
+		  : strerror(-ret));
+	return (PFC_EXIT_FAIL);
+    }
+    p->jail.dry_run = p->opt.dry_run;
+    deps_set_fd(DEPS_JAIL, p->jail.fd);
+    return (PFC_EXIT_OK);
+}
+
 /* pfc_prepare - plan, state, lock, manifest and jail */
 int
 pfc_prepare(struct pfc *p, int lock, int need_jail)
 {
     struct plan_input in;
-    char err[256], *lockname;
+    char err[256];
     int ret;
 
     if ((ret = libpath_init(&p->lp, p->rootfd, err, sizeof(err))) < 0) {
@@ -360,36 +443,8 @@ pfc_prepare(struct pfc *p, int lock, int need_jail)
     p->have_plan = 1;
 
     /* State directory, lock and manifest. */
-    ret = state_open(p->state_dir, lock && !p->opt.dry_run, &p->state_fd);
-    if (ret == -EPERM) {
-	msg_error("%s: state directory not owned by root or writable by "
-		  "others", p->state_dir);
-	return (PFC_EXIT_FAIL);
-    }
-    if (ret < 0 && !(ret == -ENOENT && (!lock || p->opt.dry_run))) {
-	msg_error("%s: %s", p->state_dir, strerror(-ret));
-	return (PFC_EXIT_FAIL);
-    }
-    p->manifest_file = manifest_name(p->jail_path, ".manifest");
-    if (p->state_fd >= 0 && lock && !p->opt.dry_run) {
-	lockname = manifest_name(p->jail_path, ".lock");
-	p->lock_fd = manifest_lock(p->state_fd, lockname,
-				   p->opt.trigger ? 600 : 0);
-	free(lockname);
-	if (p->lock_fd == -EWOULDBLOCK) {
-	    msg_error("%s: another postfix-chroot run holds the lock",
-		      p->jail_path);
-	    return (PFC_EXIT_TEMPFAIL);
-	}
-	if (p->lock_fd < 0) {
-	    lockname = manifest_name(p->jail_path, ".lock");
-	    msg_error("%s/%s: cannot lock: %s", p->state_dir, lockname,
-		      p->lock_fd == -EPERM ? "not a root-owned regular file"
-		      : strerror(-p->lock_fd));
-	    free(lockname);
-	    return (PFC_EXIT_FAIL);
-	}
-    }
+    if ((ret = pfc_lock(p, lock)) != PFC_EXIT_OK)
+	return (ret);
     if (p->state_fd >= 0
 	&& (ret = manifest_load(p->state_fd, p->manifest_file, &p->man)) < 0) {
 	msg_error("%s/%s: %s; refusing to guess what was installed",
@@ -399,14 +454,7 @@ pfc_prepare(struct pfc *p, int lock, int need_jail)
     }
     if (!need_jail)
 	return (PFC_EXIT_OK);
-    ret = jail_open(&p->jail, p->jail_path, p->jail_label_path);
-    if (ret < 0) {
-	msg_error("%s: %s", p->jail_path, ret == -EPERM ? p->jail.why
-		  : strerror(-ret));
-	return (PFC_EXIT_FAIL);
-    }
-    p->jail.dry_run = p->opt.dry_run;
-    return (PFC_EXIT_OK);
+    return (pfc_open_jail(p));
 }
 
 /* pfc_free - release everything */

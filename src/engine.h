@@ -45,6 +45,7 @@ struct pfc {
     struct libpath lp;
     int have_plan;
     struct plan plan;
+    int locked;                 /* 1 + pfc_lock()'s answer; 0: not yet */
     int state_fd;
     int lock_fd;
     char *manifest_file;
@@ -55,6 +56,8 @@ struct pfc {
 int pfc_setup(struct pfc *p, const struct pfc_opts *opt);
 int pfc_chroot_wanted(struct pfc *p);
 int pfc_postfix_major(struct pfc *p, const char **how);
+int pfc_lock(struct pfc *p, int lock);
+int pfc_open_jail(struct pfc *p);
 int pfc_prepare(struct pfc *p, int lock, int need_jail);
 void pfc_free(struct pfc *p);
 

@@ -19,7 +19,16 @@
  *
  *	label_set_fd() labels an open file or directory; label_set_at() a
  *	symbolic link (or anything) by name below a directory descriptor,
- *	without following it.  label_get_at() reads the label back, for check.
+ *	without following it.  label_get_at() reads the label back, for check;
+ *	label_get_fd() that of an open file (NULL when it has none).
+ *
+ *	libselinux is loaded (dlopen) the first time one of these needs it,
+ *	not at start-up: loading it and the regular expression library it
+ *	pulls in costs a third of the start of a program, and the commands
+ *	that run most often (an update that finds nothing changed, the
+ *	trigger filter) never label.  label_enabled() tells whether SELinux
+ *	is on without it: selinuxfs mounted read-write where libselinux and
+ *	systemd put it, which is what libselinux itself checks first.
  * DIAGNOSTICS
  *	0 or a negative errno.  libselinux's own messages are routed to the
  *	diagnostics module at -v.
@@ -33,6 +42,7 @@
  *	and not writable by others.
  */
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -40,17 +50,79 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <selinux/label.h>
 #include <selinux/selinux.h>
 
+#include "deps.h"
 #include "diag.h"
 #include "label.h"
 #include "pfconf.h"
 #include "util.h"
 
+#define LABEL_LIB "libselinux.so.1"
+#define LABEL_SELINUXFS_MAGIC 0xf97cff8cU
+
 static struct selabel_handle *label_hnd;
+
+/* The functions of libselinux in use, with the types its header gives. */
+#define LABEL_FN(name) __typeof__(&name) name
+static struct {
+    void *handle;
+    const char *error;			/* why it could not be loaded */
+    LABEL_FN(is_selinux_enabled);
+    LABEL_FN(selinux_set_callback);
+    LABEL_FN(selinux_file_context_path);
+    LABEL_FN(selabel_open);
+    LABEL_FN(selabel_lookup_raw);
+    LABEL_FN(selabel_close);
+    LABEL_FN(fsetfilecon_raw);
+    LABEL_FN(fgetfilecon_raw);
+    LABEL_FN(lsetfilecon_raw);
+    LABEL_FN(lgetfilecon_raw);
+    LABEL_FN(freecon);
+} sel;
+
+/* label_load - load libselinux once; 0, or -1 with sel.error set */
+static int
+label_load(void)
+{
+    void *h;
+
+    if (sel.handle)
+	return (0);
+    if (sel.error)
+	return (-1);
+    if ((h = dlopen(LABEL_LIB, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+	sel.error = xstrdup(dlerror());
+	return (-1);
+    }
+#define LABEL_SYM(name) \
+    if ((*(void **)&sel.name = dlsym(h, #name)) == NULL) \
+	goto missing
+    LABEL_SYM(is_selinux_enabled);
+    LABEL_SYM(selinux_set_callback);
+    LABEL_SYM(selinux_file_context_path);
+    LABEL_SYM(selabel_open);
+    LABEL_SYM(selabel_lookup_raw);
+    LABEL_SYM(selabel_close);
+    LABEL_SYM(fsetfilecon_raw);
+    LABEL_SYM(fgetfilecon_raw);
+    LABEL_SYM(lsetfilecon_raw);
+    LABEL_SYM(lgetfilecon_raw);
+    LABEL_SYM(freecon);
+#undef LABEL_SYM
+    sel.handle = h;
+    return (0);
+
+missing:
+    sel.error = xasprintf("%s: %s", LABEL_LIB, dlerror());
+    dlclose(h);
+    return (-1);
+}
 
 /* label_log - route libselinux messages through our diagnostics */
 static int
@@ -93,6 +165,45 @@ label_root_contexts(const char *root)
     return (path);
 }
 
+/* label_note_file - record the status of host file P, followed */
+static void
+label_note_file(const char *p)
+{
+    struct stat st;
+
+    if (stat(p, &st) < 0)
+	deps_note(AT_FDCWD, p, DEPS_WHOLE | DEPS_FOLLOW, NULL, errno);
+    else
+	deps_note(AT_FDCWD, p, DEPS_WHOLE | DEPS_FOLLOW, &st, 0);
+}
+
+/*
+ * label_note - record the files libselinux reads for file contexts BASE
+ * (the text and compiled forms of the base, local and home directory
+ * parts, and the substitutions), present or not, so that a run that
+ * skips its work notices a policy change.
+ */
+static void
+label_note(const char *base)
+{
+    static const char *const sfx[] = {"", ".bin", ".local", ".local.bin",
+	".homedirs", ".homedirs.bin", ".subs", ".subs_dist"};
+    size_t i;
+
+    if (!deps_active())
+	return;
+    if (base == NULL || base[0] != '/') {
+	deps_taint("file contexts of an unknown path");
+	return;
+    }
+    for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+	char *p = xasprintf("%s%s", base, sfx[i]);
+
+	label_note_file(p);
+	free(p);
+    }
+}
+
 /* label_init - open the file_contexts backend, or leave labelling off */
 int
 label_init(const char *root, const char *file_contexts)
@@ -101,19 +212,43 @@ label_init(const char *root, const char *file_contexts)
     union selinux_callback cb;
     char *path = NULL;
 
+    if (label_load() < 0) {
+	if (file_contexts == NULL && !label_enabled()) {
+	    msg_info("SELinux is disabled; files are not labelled");
+	    return (0);
+	}
+	msg_error("cannot load libselinux: %s", sel.error);
+	return (-1);
+    }
+
+    /*
+     * A run that skips its work trusts label_enabled(); where it does not
+     * agree with libselinux (selinuxfs mounted somewhere else), no run may
+     * be skipped.
+     */
+    if ((sel.is_selinux_enabled() > 0) != label_enabled())
+	deps_taint("SELinux state seen differently by libselinux");
     cb.func_log = label_log;
-    selinux_set_callback(SELINUX_CB_LOG, cb);
+    sel.selinux_set_callback(SELINUX_CB_LOG, cb);
     if (file_contexts) {
 	path = xstrdup(file_contexts);
-    } else if (is_selinux_enabled() > 0) {
+    } else if (sel.is_selinux_enabled() > 0) {
 	if (root && strcmp(root, "/") != 0)
 	    path = label_root_contexts(root);
     } else {
 	msg_info("SELinux is disabled; files are not labelled");
 	return (0);
     }
+    if (path == NULL) {
+	/* The policy type comes from the running system's config. */
+	if (deps_active())
+	    label_note_file("/etc/selinux/config");
+	label_note(sel.selinux_file_context_path());
+    } else {
+	label_note(path);
+    }
     opt.value = path;
-    label_hnd = selabel_open(SELABEL_CTX_FILE, path ? &opt : NULL,
+    label_hnd = sel.selabel_open(SELABEL_CTX_FILE, path ? &opt : NULL,
 			     path ? 1 : 0);
     if (label_hnd == NULL) {
 	int err = errno ? errno : EINVAL;
@@ -125,6 +260,21 @@ label_init(const char *root, const char *file_contexts)
     }
     msg_info("labelling with %s", path ? path : "the loaded policy");
     free(path);
+    return (0);
+}
+
+/* label_enabled - is SELinux on?  Without loading libselinux. */
+int
+label_enabled(void)
+{
+    static const char *const mnt[] = {"/sys/fs/selinux", "/selinux"};
+    struct statfs sf;
+    size_t i;
+
+    for (i = 0; i < sizeof(mnt) / sizeof(mnt[0]); i++)
+	if (statfs(mnt[i], &sf) == 0
+	    && (unsigned)sf.f_type == LABEL_SELINUXFS_MAGIC)
+	    return (!(sf.f_flags & ST_RDONLY));
     return (0);
 }
 
@@ -142,12 +292,12 @@ label_lookup(const char *path, mode_t mode, char **ctx)
     *ctx = NULL;
     if (label_hnd == NULL)
 	return (0);
-    if (selabel_lookup_raw(label_hnd, ctx, path, (int)mode) < 0) {
+    if (sel.selabel_lookup_raw(label_hnd, ctx, path, (int)mode) < 0) {
 	*ctx = NULL;
 	return (errno == ENOENT ? 0 : -errno);
     }
     if (*ctx && strcmp(*ctx, "<<none>>") == 0) {
-	freecon(*ctx);
+	sel.freecon(*ctx);
 	*ctx = NULL;
     }
     return (0);
@@ -159,7 +309,9 @@ label_set_fd(int fd, const char *ctx)
 {
     if (ctx == NULL)
 	return (0);
-    if (fsetfilecon_raw(fd, ctx) < 0)
+    if (label_load() < 0)
+	return (-ENOSYS);
+    if (sel.fsetfilecon_raw(fd, ctx) < 0)
 	return (-errno);
     return (0);
 }
@@ -172,8 +324,10 @@ label_set_at(int dirfd, const char *name, const char *ctx)
 
     if (ctx == NULL)
 	return (0);
+    if (label_load() < 0)
+	return (-ENOSYS);
     snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", dirfd, name);
-    if (lsetfilecon_raw(path, ctx) < 0)
+    if (sel.lsetfilecon_raw(path, ctx) < 0)
 	return (-errno);
     return (0);
 }
@@ -185,11 +339,29 @@ label_get_at(int dirfd, const char *name, char **ctx)
     char path[64 + 4096], *con;
 
     *ctx = NULL;
+    if (label_load() < 0)
+	return (label_enabled() ? -ENOSYS : 0);
     snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", dirfd, name);
-    if (lgetfilecon_raw(path, &con) < 0)
+    if (sel.lgetfilecon_raw(path, &con) < 0)
 	return (errno == ENODATA || errno == ENOTSUP ? 0 : -errno);
     *ctx = xstrdup(con);
-    freecon(con);
+    sel.freecon(con);
+    return (0);
+}
+
+/* label_get_fd - read the context of open file FD, or NULL */
+int
+label_get_fd(int fd, char **ctx)
+{
+    char *con;
+
+    *ctx = NULL;
+    if (label_load() < 0)
+	return (label_enabled() ? -ENOSYS : 0);
+    if (sel.fgetfilecon_raw(fd, &con) < 0)
+	return (errno == ENODATA || errno == ENOTSUP ? 0 : -errno);
+    *ctx = xstrdup(con);
+    sel.freecon(con);
     return (0);
 }
 
@@ -205,6 +377,6 @@ void
 label_fini(void)
 {
     if (label_hnd)
-	selabel_close(label_hnd);
+	sel.selabel_close(label_hnd);
     label_hnd = NULL;
 }

@@ -42,6 +42,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "deps.h"
 #include "elfread.h"
 #include "libpath.h"
 #include "util.h"
@@ -358,7 +359,10 @@ lp_try_dir(const struct libpath *lp, const char *canon_dir,
     struct stat st;
     int hit;
 
-    if (fstatat(lp->rootfd, root_rel(p), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+    if (fstatat(lp->rootfd, root_rel(p), &st, AT_SYMLINK_NOFOLLOW) < 0) {
+	deps_note(lp->rootfd, root_rel(p), DEPS_WHOLE, NULL, errno);
+    } else {
+	deps_note(lp->rootfd, root_rel(p), DEPS_WHOLE, &st, 0);
 	if (S_ISREG(st.st_mode))
 	    c = xstrdup(p);
 	else if (S_ISLNK(st.st_mode)

@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "deps.h"
 #include "diag.h"
 #include "engine.h"
 #include "trigger.h"
@@ -223,8 +224,15 @@ main(int argc, char **argv)
 	usage(stderr, PFC_EXIT_USAGE);
     }
 
+    /*
+     * An update records what it reads, so that the next one can see at a
+     * glance that nothing changed; -n and -v want the whole work shown.
+     */
+    if (!strcmp(cmd, "update") && !opt.dry_run && level <= DIAG_NORMAL)
+	deps_start();
     if (pfc_setup(&p, &opt) < 0) {
 	pfc_free(&p);
+	deps_stop();
 	return (diag_exit_status(PFC_EXIT_FAIL));
     }
 
@@ -232,6 +240,7 @@ main(int argc, char **argv)
     if (opt.trigger && !strcmp(cmd, "update") && stdin_has_paths()
 	&& !cmd_trigger_filter(&p, 0)) {
 	pfc_free(&p);
+	deps_stop();
 	return (PFC_EXIT_OK);
     }
     if (!strcmp(cmd, "update"))
@@ -246,5 +255,6 @@ main(int argc, char **argv)
 	status = cmd_enable(&p, !strcmp(cmd, "enable"), argv + optind,
 			    argc - optind);
     pfc_free(&p);
+    deps_stop();
     return (diag_exit_status(status));
 }

@@ -106,7 +106,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <selinux/selinux.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,6 +115,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "label.h"
 #include "mastercf.h"
 #include "mcedit.h"
 
@@ -786,15 +786,18 @@ mce_copy_meta(int from, int to, const char *name, char *err, size_t errlen)
 	return (mce_sys(err, errlen, name, "fchown"));
     if (fchmod(to, st.st_mode & 07777) < 0)
 	return (mce_sys(err, errlen, name, "fchmod"));
-    if (fgetfilecon_raw(from, &con) < 0) {
-	if (errno == ENODATA || errno == ENOTSUP)
-	    return (0);
-	return (mce_sys(err, errlen, name, "fgetfilecon"));
+    if ((ret = label_get_fd(from, &con)) < 0) {
+	errno = -ret;
+	return (mce_sys(err, errlen, name, "reading its SELinux label"));
     }
-    ret = fsetfilecon_raw(to, con);
-    freecon(con);
-    if (ret < 0)
-	return (mce_sys(err, errlen, name, "fsetfilecon"));
+    if (con == NULL)
+	return (0);
+    ret = label_set_fd(to, con);
+    label_free_ctx(con);
+    if (ret < 0) {
+	errno = -ret;
+	return (mce_sys(err, errlen, name, "setting its SELinux label"));
+    }
     return (0);
 }
 

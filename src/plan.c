@@ -53,6 +53,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "deps.h"
 #include "diag.h"
 #include "elfread.h"
 #include "nsswitch.h"
@@ -340,9 +341,13 @@ plan_object(struct planner *pl, const char *found, const char *why,
 
 	if (fstatat(pl->in->rootfd, root_rel(cur), &st,
 		    AT_SYMLINK_NOFOLLOW) < 0) {
-	    msg_warn("%s: %s", cur, strerror(errno));
+	    int err = errno;
+
+	    deps_note(pl->in->rootfd, root_rel(cur), DEPS_WHOLE, NULL, err);
+	    msg_warn("%s: %s", cur, strerror(err));
 	    break;
 	}
+	deps_note(pl->in->rootfd, root_rel(cur), DEPS_WHOLE, &st, 0);
 	if (!S_ISLNK(st.st_mode)) {
 	    if (S_ISREG(st.st_mode))
 		file = xstrdup(cur);

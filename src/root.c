@@ -26,6 +26,9 @@
  *	The tree below the root is the system's own, owned by root, and is
  *	trusted as far as contents go; resolution is bounded all the same.
  *	Nothing here is used inside the jail, which has its own walker.
+ *
+ *	Every component looked at is recorded (deps_note()): a directory
+ *	crossed by its identity, the rest in full, a missing name as missing.
  */
 
 #include <errno.h>
@@ -36,6 +39,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "deps.h"
 #include "root.h"
 #include "util.h"
 
@@ -126,8 +130,14 @@ root_resolve(int rootfd, const char *path, int follow_last, char **canon,
 	out[olen + 1 + clen] = 0;
 
 	/* A link is followed unless it is the last component and kept. */
-	if (fstatat(rootfd, out + 1, &st, AT_SYMLINK_NOFOLLOW) < 0)
-	    return (-errno);
+	if (fstatat(rootfd, out + 1, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+	    int err = errno;
+
+	    deps_note(rootfd, out + 1, DEPS_WHOLE, NULL, err);
+	    return (-err);
+	}
+	deps_note(rootfd, out + 1, S_ISDIR(st.st_mode) && r[0] != 0
+		  ? DEPS_IDENT : DEPS_WHOLE, &st, 0);
 	if (!S_ISLNK(st.st_mode) || (!follow_last && r[0] == 0)) {
 	    olen += 1 + clen;
 	    continue;

@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "deps.h"
 #include "diag.h"
 #include "engine.h"
 #include "label.h"
@@ -738,6 +739,79 @@ update_keep_planned(struct pfc *p, struct manifest *keep)
     }
 }
 
+/*
+ * update_stamp_key - what a stamp holds for: this program (a new build
+ * may plan differently), the options that choose what is read and
+ * written, and whether SELinux is on; NULL when it cannot be told.
+ */
+static char *
+update_stamp_key(const struct pfc *p)
+{
+    const char *id = deps_program_id();
+
+    if (id == NULL)
+	return (NULL);
+    return (xasprintf("%s build=%s selinux=%d root=%s config=%s "
+		      "jail=%s conf=%s contexts=%s force=%d", PFC_VERSION, id,
+		      label_enabled(), p->opt.root, p->config_dir,
+		      p->jail_path, p->opt.conf ? p->opt.conf : "-",
+		      p->opt.file_contexts ? p->opt.file_contexts : "-",
+		      p->opt.force));
+}
+
+/*
+ * update_unchanged - 1 when the stamp of the last run still holds: every
+ * file, directory and missing name that run read, and every jail entry
+ * it left, has the same status, so the plan and the jail are the same
+ * and there is nothing to do.  Takes the lock first, as a full run does.
+ */
+static int
+update_unchanged(struct pfc *p)
+{
+    char *key, *name;
+    int ok;
+
+    if (p->state_fd < 0)
+	return (0);
+    if ((key = update_stamp_key(p)) == NULL)
+	return (0);
+    if (jail_open(&p->jail, p->jail_path, p->jail_label_path) < 0) {
+	free(key);
+	return (0);
+    }
+    deps_set_fd(DEPS_JAIL, p->jail.fd);
+    name = manifest_name(p->jail_path, ".stamp");
+    ok = deps_valid(p->state_fd, name, key);
+    free(name);
+    free(key);
+    return (ok);
+}
+
+/* update_save_stamp - record what this run read and left, for the next */
+static void
+update_save_stamp(struct pfc *p)
+{
+    char *key = NULL, *name;
+    size_t i;
+    int ret;
+
+    if (!deps_active() || p->state_fd < 0)
+	return;
+    if (diag_error_count() > 0 || p->plan.incomplete)
+	deps_taint("the run had errors");
+    for (i = 0; i < p->plan.n; i++)
+	deps_note_path(p->jail.fd, p->plan.v[i].path);
+    deps_note_path(p->state_fd, p->manifest_file);
+    if ((key = update_stamp_key(p)) == NULL)
+	deps_taint("no build ID: cannot tell which program this is");
+    name = manifest_name(p->jail_path, ".stamp");
+    if ((ret = deps_save(p->state_fd, name, key ? key : "")) < 0)
+	msg_warn("%s/%s: cannot write or remove: %s", p->state_dir, name,
+		 strerror(-ret));
+    free(name);
+    free(key);
+}
+
 /* cmd_update - bring the jail in line with the system */
 int
 cmd_update(struct pfc *p)
@@ -749,6 +823,24 @@ cmd_update(struct pfc *p)
 
     if ((ret = pfc_chroot_wanted(p)) <= 0)
 	return (ret < 0 ? PFC_EXIT_FAIL : PFC_EXIT_OK);
+    if ((ret = pfc_lock(p, 1)) != PFC_EXIT_OK)
+	return (ret);
+
+    /* What stands where the stamp goes is checked like the manifest. */
+    if (p->state_fd >= 0) {
+	char *name = manifest_name(p->jail_path, ".stamp");
+
+	ret = deps_stamp_check(p->state_fd, name);
+	if (ret < 0)
+	    msg_error("%s/%s: %s", p->state_dir, name, ret == -EPERM
+		      ? "not a root-owned regular file with one link; "
+		      "remove it" : strerror(-ret));
+	free(name);
+	if (ret < 0)
+	    return (PFC_EXIT_FAIL);
+    }
+    if (deps_active() && update_unchanged(p))
+	return (PFC_EXIT_OK);
     if ((ret = pfc_prepare(p, 1, 1)) != PFC_EXIT_OK)
 	return (ret);
 
@@ -819,6 +911,7 @@ cmd_update(struct pfc *p)
 		      p->manifest_file, strerror(-ret));
     }
     manifest_free(&keep);
+    update_save_stamp(p);
     return (diag_error_count() ? PFC_EXIT_FAIL : PFC_EXIT_OK);
 }
 

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "deps.h"
 #include "diag.h"
 #include "util.h"
 
@@ -193,8 +194,12 @@ read_file_at(int dirfd, const char *path, size_t max, char **bufp,
     int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     int ret;
 
-    if (fd < 0)
-	return (-errno);
+    if (fd < 0) {
+	ret = -errno;
+	deps_note(dirfd, path, DEPS_WHOLE | DEPS_FOLLOW, NULL, -ret);
+	return (ret);
+    }
+    deps_note_fd(dirfd, path, fd);
     ret = read_fd_bounded(fd, max, bufp, lenp);
     close(fd);
     return (ret);

@@ -1596,12 +1596,19 @@ START_TEST(c3_resolv_replaced_by_rename)
 }
 END_TEST
 
-/* C3: a second update writes nothing, logs nothing, keeps every inode. */
+/*
+ * C3: a second update writes nothing in the jail, logs nothing, keeps
+ * every inode.  In the state directory it may add the stamp that lets
+ * later runs see at a glance that nothing changed (the first run's
+ * copies were too fresh to be trusted by their times); a third update,
+ * which takes that short way, writes nothing anywhere.
+ */
 START_TEST(c3_second_update_is_noop)
 {
     struct fx f;
     struct run r;
-    struct tree jail1, jail2, st1, st2;
+    struct tree jail1, jail2, st1, st2, st3;
+    size_t i, stamps = 0;
 
     fx_new(&f, layouts[_i], NULL);
     update_ok(&f, &r);
@@ -1618,11 +1625,27 @@ START_TEST(c3_second_update_is_noop)
     tree_walk(f.jail, &jail2);
     tree_same(&jail1, &jail2, "a second update (jail)", NULL);
     tree_walk(f.state, &st2);
-    tree_same(&st1, &st2, "a second update (state directory)", ".lock");
+    tree_same(&st1, &st2, "a second update (state directory)", ".stamp");
+    for (i = 0; i < st2.n; i++)
+	stamps += strstr(st2.v[i].rel, ".stamp") != NULL;
+    ck_assert_msg(stamps == 1, "%zu stamps after the second update", stamps);
+    sleep(1);
+
+    update_ok(&f, &r);
+    ck_assert_msg(r.out[0] == 0 && r.err[0] == 0,
+		  "third update printed:\nstdout:\n%s\nstderr:\n%s", r.out,
+		  r.err);
+    run_free(&r);
+    tree_free(&jail2);
+    tree_walk(f.jail, &jail2);
+    tree_same(&jail1, &jail2, "a third update (jail)", NULL);
+    tree_walk(f.state, &st3);
+    tree_same(&st2, &st3, "a third update (state directory)", NULL);
     tree_free(&jail1);
     tree_free(&jail2);
     tree_free(&st1);
     tree_free(&st2);
+    tree_free(&st3);
 }
 END_TEST
 
@@ -2495,18 +2518,56 @@ refusal_expect(struct fx *f, const struct damage *d, struct run *r,
     free(path);
 }
 
-/* Each damage: check reports it exactly; update repairs it or refuses. */
-START_TEST(check_reports_damage)
+/* stamp_count - how many stamps the state directory of F holds */
+static size_t
+stamp_count(const struct fx *f)
 {
-    const struct damage *d = &damages[_i];
+    struct tree t;
+    size_t i, n = 0;
+
+    tree_walk(f->state, &t);
+    for (i = 0; i < t.n; i++)
+	n += strstr(t.v[i].rel, ".stamp") != NULL;
+    tree_free(&t);
+    return (n);
+}
+
+/*
+ * stamped - fill the jail, wait out the moments in which fresh copies are
+ * not trusted by their times, and update again: from now on a stamp lets
+ * an update that finds nothing changed skip its work.  Every test that
+ * uses this makes a change afterwards that the stamp must not hide.
+ */
+static void
+stamped(struct fx *f)
+{
+    struct run r;
+
+    update_ok(f, &r);
+    run_free(&r);
+    usleep(100000);
+    update_ok(f, &r);
+    run_free(&r);
+    ck_assert_msg(stamp_count(f) == 1, "no stamp after two updates");
+}
+
+/* Each damage: check reports it exactly; update repairs it or refuses. */
+static void
+damage_case(int i, int stamp)
+{
+    const struct damage *d = &damages[i];
     struct fx f;
     struct run r;
     struct tree before;
     int refused;
 
     fx_new(&f, d->layout, NULL);
-    update_ok(&f, &r);
-    run_free(&r);
+    if (stamp) {
+	stamped(&f);
+    } else {
+	update_ok(&f, &r);
+	run_free(&r);
+    }
     check_clean(&f);
     d->apply(&f);
     check_expect(&f, d->want, d->allow, NULL);
@@ -2531,6 +2592,168 @@ START_TEST(check_reports_damage)
     jail_assert_sane(&f, NULL);
     check_clean(&f);
     decoy_intact(&f);
+}
+
+START_TEST(check_reports_damage)
+{
+    damage_case(_i, 0);
+}
+END_TEST
+
+/* The same damage after a run that left a stamp: it must not hide it. */
+START_TEST(stamp_hides_no_damage)
+{
+    damage_case(_i, 1);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* The stamp: skipping an update that finds nothing changed           */
+/* ------------------------------------------------------------------ */
+
+/* A host file rewritten in place, same size, its mtime put back. */
+START_TEST(stamp_host_rewritten_in_place)
+{
+    struct fx f;
+    struct run r;
+    struct stat st;
+    struct timespec t[2];
+    char *hr;
+    int fd;
+
+    fx_new(&f, "rh9", NULL);
+    write_file(keep(xpath(f.root, "etc/resolv.conf")),
+	       "nameserver 192.0.2.2\n");
+    stamped(&f);
+    hr = keep(xpath(f.root, "etc/resolv.conf"));
+    ck_assert_int_eq(stat(hr, &st), 0);
+    fd = open(hr, O_WRONLY);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(pwrite(fd, "nameserver 192.0.2.9\n", 21, 0), 21);
+    t[0] = st.st_atim;
+    t[1] = st.st_mtim;
+    ck_assert_int_eq(futimens(fd, t), 0);
+    close(fd);
+
+    update_ok(&f, &r);
+    ck_assert_msg(has_line(r.err, "postfix-chroot: updated etc/resolv.conf"),
+		  "the in-place change was not copied:\n%s", r.err);
+    run_free(&r);
+    ck_assert(files_equal(hr, jp(&f, "etc/resolv.conf")));
+    check_clean(&f);
+}
+END_TEST
+
+/* C7 after a stamped run: the upgraded module replaces the old one. */
+START_TEST(stamp_module_upgrade)
+{
+    struct fx f;
+    struct run r;
+
+    fx_new(&f, "live", NULL);
+    stamped(&f);
+    mkroot("upgrade-mymod", f.root, NULL);
+    update_ok(&f, &r);
+    ck_assert_msg(has_line(r.err, "postfix-chroot: removed " LIVE_LIB
+				  "libnss_mymod-1.0.so") &&
+		      has_line(r.err, "postfix-chroot: added " LIVE_LIB
+				      "libnss_mymod-1.1.so"),
+		  "update log after the upgrade: got\n%s", r.err);
+    run_free(&r);
+    check_clean(&f);
+}
+END_TEST
+
+/*
+ * C9 after a stamped run: the skipped run repeats the one warning; the
+ * module installed later (in a library directory the stamp knows only by
+ * its times) is copied.
+ */
+START_TEST(stamp_missing_module_installed)
+{
+    static const char *const opts[] = {"--missing-module", "ghost", NULL};
+    struct fx f;
+    struct run r;
+    char *lib, *ghost;
+    const char *cp[] = {"/bin/cp", "-L", NULL, NULL, NULL};
+    struct dirent *de;
+    DIR *dir;
+
+    fx_new(&f, layouts[_i], opts);
+    stamped(&f);
+    update_ok(&f, &r);
+    ck_assert_msg(lines_with(r.err, "warning") == 1 &&
+		      lines_with(r.err, "ghost") == 1 && r.out[0] == 0,
+		  "a skipped run should repeat one warning; got:\n%s", r.err);
+    run_free(&r);
+
+    /* The ghost is a copy of a module the layout has. */
+    lib = keep(xpath(f.root, f.libdir));
+    dir = opendir(lib);
+    ck_assert_ptr_nonnull(dir);
+    while ((de = readdir(dir)) != NULL && cp[2] == NULL) {
+	size_t n = strlen(de->d_name);
+
+	if (strncmp(de->d_name, "libnss_", 7) == 0 && n > 12 &&
+	    strcmp(de->d_name + n - 5, ".so.2") == 0)
+	    cp[2] = keep(xpath(lib, de->d_name));
+    }
+    closedir(dir);
+    ck_assert_msg(cp[2] != NULL, "no module in %s to copy", lib);
+    cp[3] = ghost = keep(xpath(lib, "libnss_ghost.so.2"));
+    spawn(cp, 022, &r);
+    expect_exit(&r, 0, "cp");
+    run_free(&r);
+    update_ok(&f, &r);
+    ck_assert_msg(lines_with(r.err, "added") >= 1 &&
+		      lines_with(r.err, "libnss_ghost.so.2") >= 1 &&
+		      lines_with(r.err, "warning") == 0,
+		  "the installed module was not copied:\n%s", r.err);
+    run_free(&r);
+    ck_assert(files_equal(ghost,
+			  jp(&f, keep(xpath(f.libdir, "libnss_ghost.so.2")))));
+    check_clean(&f);
+}
+END_TEST
+
+/* -v explains every decision, so it always does the whole work. */
+START_TEST(stamp_not_used_verbose)
+{
+    struct fx f;
+    struct run r;
+
+    fx_new(&f, "debian", NULL);
+    stamped(&f);
+    TOOL(&f, &r, "-v", "update");
+    expect_exit(&r, 0, "update -v");
+    ck_assert_msg(lines_with(r.err, "library layout") == 1,
+		  "update -v did not do the whole work:\n%s", r.err);
+    run_free(&r);
+}
+END_TEST
+
+/* A damaged stamp is ignored: the work is done and the jail repaired. */
+START_TEST(stamp_damaged)
+{
+    struct fx f;
+    struct run r;
+    struct tree t;
+    size_t i;
+
+    fx_new(&f, "debian", NULL);
+    stamped(&f);
+    tree_walk(f.state, &t);
+    for (i = 0; i < t.n; i++)
+	if (strstr(t.v[i].rel, ".stamp"))
+	    ck_assert_int_eq(truncate(keep(xpath(f.state, t.v[i].rel)), 40),
+			     0);
+    tree_free(&t);
+    ck_assert_int_eq(unlink(jp(&f, "etc/hosts")), 0);
+    update_ok(&f, &r);
+    ck_assert_msg(has_line(r.err, "postfix-chroot: added etc/hosts"),
+		  "etc/hosts was not put back:\n%s", r.err);
+    run_free(&r);
+    check_clean(&f);
 }
 END_TEST
 
@@ -3175,6 +3398,14 @@ cases_suite(void)
 
     tc = tcase(s, "check damage");
     tcase_add_loop_test(tc, check_reports_damage, 0, NDAMAGES);
+    tcase_add_loop_test(tc, stamp_hides_no_damage, 0, NDAMAGES);
+
+    tc = tcase(s, "stamp");
+    tcase_add_test(tc, stamp_host_rewritten_in_place);
+    tcase_add_test(tc, stamp_module_upgrade);
+    tcase_add_loop_test(tc, stamp_missing_module_installed, 0, 3);
+    tcase_add_test(tc, stamp_not_used_verbose);
+    tcase_add_test(tc, stamp_damaged);
 
     tc = tcase(s, "dry-run remove force");
     tcase_add_loop_test(tc, dry_run_fresh_changes_nothing, 0, 3);

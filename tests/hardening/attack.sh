@@ -431,13 +431,15 @@ done
 
 # ---- 3. State directory, manifest, lock --------------------------------
 
-# state_attack ID WHAT KIND - plant KIND as the manifest, the lock or the
-# state directory of a populated, changed case, then update
+# state_attack ID WHAT KIND - plant KIND as the manifest, the lock, the
+# stamp or the state directory of a populated, changed case, then update
 state_attack() {
 	hx_case "$(hx_start refresh)"
 	case $2 in
 	manifest) f=$(ls "$S"/*.manifest) ;;
 	lock) f=$(ls "$S"/*.lock) ;;
+	stamp) f=$(ls "$S"/*.manifest); f=${f%.manifest}.stamp
+		: > "$f" ;;
 	dir) f=$S ;;
 	esac
 	case $3 in
@@ -471,6 +473,9 @@ for k in symlink-file symlink-valid hardlink hardlink-valid fifo device \
 done
 for k in symlink-file hardlink fifo device directory; do
 	state_attack "state-lock-$k" lock "$k"
+done
+for k in symlink-file hardlink fifo device directory postfix world; do
+	state_attack "state-stamp-$k" stamp "$k"
 done
 for k in symlink-dir postfix world group; do
 	state_attack "state-dir-$k" dir "$k"

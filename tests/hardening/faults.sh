@@ -397,10 +397,12 @@ expect_recovery eacces-nsswitch refresh
 
 # ---- A host file vanishing between plan and copy -------------------------
 
-# vanish ARGS... - run the tool; the file $GONE goes at the lock's flock()
+# vanish ARGS... - run the tool; the file $GONE goes at the first
+# renameat(), which puts the pending manifest in place: after planning
+# (the lock is taken before it), before anything is copied
 vanish() {
 	HX_RC=0
-	LD_PRELOAD=$HX_BIN/hxkill.so HXK_HOOK_ON=flock HXK_HOOK="unlink $GONE" \
+	LD_PRELOAD=$HX_BIN/hxkill.so HXK_HOOK_ON=renameat HXK_HOOK="unlink $GONE" \
 	    "$HX_BIN/hxrun" -t "$HX_TIMEOUT" -o "$W/run" \
 	    "$HX_PROG" -r "$R" --state-dir "$S" "$@" \
 	    >"$W/out" 2>"$W/err" </dev/null || HX_RC=$?

@@ -22,7 +22,8 @@
  *	HXK_HOOK_ON=NAME and HXK_HOOK="unlink PATH": at the first counted
  *	call named NAME, PATH is unlinked before the call is made.  The
  *	fault test uses it to make a host file vanish after the plan was
- *	made (the lock's flock() comes after planning and before copying).
+ *	made (faults.sh hooks the first renameat(), which puts the pending
+ *	manifest in place after planning and before copying).
  *
  *	HXK_FASTSLEEP=1 makes nanosleep() return at once, so a run that
  *	waits for a lock in 100 ms steps reaches its time limit in no time.
