@@ -19,14 +19,15 @@
  *
  *	jail_write_file() writes a new file: a fresh temporary name in the
  *	same directory made with O_CREAT|O_EXCL|O_NOFOLLOW, the bytes (from
- *	SRCFD or BUF), owner root, MODE, the SELinux context of the final
- *	path and MTIME, all on the descriptor, fsync, then rename() over REL.
+ *	SRCFD, copied by the kernel with copy_file_range() where it can, or
+ *	BUF), owner root, MODE, the SELinux context of the final path and
+ *	MTIME, all on the descriptor, fsync, then rename() over REL.
  *	jail_write_link() does the same for a symbolic link.  The same steps
  *	exist one by one for batches: jail_stage_file() and jail_stage_link()
  *	make the temporary entry, jail_flush() makes a batch durable,
  *	jail_commit() renames, jail_discard() drops.  Running daemons
- *	keep the inode they have mapped.  jail_sync() fsyncs every directory
- *	changed.
+ *	keep the inode they have mapped.  jail_sync() makes every directory
+ *	that changed durable (fsync, or one syncfs for many).
  *
  *	jail_remove() unlinks REL (or removes the directory REL when
  *	WANT_DIR) after checking that it is root-owned.  jail_clean_tmp()
@@ -61,6 +62,7 @@
 #include "util.h"
 
 #define JAIL_COPY_BUF 65536
+#define JAIL_RANGE_MAX (1UL << 30)
 
 /* jail_dir_safe - refuse a directory others may change */
 static int
@@ -358,12 +360,42 @@ jail_tmpname(char *buf, size_t len)
 	p += snprintf(p, 3, "%02x", r[i]);
 }
 
+/*
+ * jail_copy_range - copy all of SRCFD to the empty FD inside the kernel,
+ * which saves moving every byte through this process twice.  1 when
+ * done, 0 when the kernel cannot do it here (another file system type,
+ * an old kernel, or a source that reports nothing to copy): the caller
+ * then copies with read() and write(), from the start.
+ */
+static int
+jail_copy_range(int fd, int srcfd)
+{
+    loff_t off = 0;
+    ssize_t n;
+
+    for (;;) {
+	n = copy_file_range(srcfd, &off, fd, NULL, JAIL_RANGE_MAX, 0);
+	if (n < 0 && errno == EINTR)
+	    continue;
+	if (n <= 0)
+	    break;
+    }
+    if (n < 0 && off == 0 && (errno == EXDEV || errno == ENOSYS
+			      || errno == EINVAL || errno == EOPNOTSUPP
+			      || errno == EBADF))
+	return (0);
+    if (n < 0)
+	return (-errno);
+    return (off > 0);
+}
+
 /* jail_copy - copy all of SRCFD, or LEN bytes of BUF, to FD */
 static int
 jail_copy(int fd, int srcfd, const char *buf, size_t len)
 {
     char *tmp;
     ssize_t n;
+    int ret;
 
     if (srcfd < 0) {
 	while (len > 0) {
@@ -377,6 +409,8 @@ jail_copy(int fd, int srcfd, const char *buf, size_t len)
 	}
 	return (0);
     }
+    if ((ret = jail_copy_range(fd, srcfd)) != 0)
+	return (ret < 0 ? ret : 0);
     if (lseek(srcfd, 0, SEEK_SET) < 0)
 	return (-errno);
     tmp = xmalloc(JAIL_COPY_BUF);
@@ -436,6 +470,15 @@ jail_stage_file(struct jail *j, const char *rel, int srcfd, const char *buf,
     free(lp);
     if (ret == 0)
 	ret = jail_copy(fd, srcfd, buf, len);
+
+    /*
+     * Have the kernel start writing the bytes out now, while the rest of
+     * the batch is prepared: the fsync or syncfs that makes them durable
+     * (jail_flush) then has less to wait for.  Only a hint; an error here
+     * shows again there.
+     */
+    if (ret == 0)
+	(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
     if (ret == 0 && fchown(fd, 0, 0) < 0)
 	ret = -errno;
     if (ret == 0 && fchmod(fd, mode) < 0)
@@ -642,15 +685,24 @@ jail_clean_tmp(struct jail *j, const char *reldir)
     return (removed);
 }
 
-/* jail_sync - fsync every directory that changed */
+/*
+ * jail_sync - make every directory that changed durable: one by one when
+ * there are a few, else with one syncfs() of the jail's file system, as
+ * for a batch of files (a first population changes half a dozen).
+ */
 int
 jail_sync(struct jail *j)
 {
+    size_t i, dirty = 0;
     int ret = 0;
-    size_t i;
 
+    for (i = 0; i < j->ndirs; i++)
+	dirty += j->dirs[i].dirty;
+    if (dirty > JAIL_FSYNC_MAX && syncfs(j->fd) < 0)
+	ret = -errno;
     for (i = 0; i < j->ndirs; i++) {
-	if (j->dirs[i].dirty && fsync(j->dirs[i].fd) < 0 && ret == 0)
+	if (dirty <= JAIL_FSYNC_MAX && j->dirs[i].dirty
+	    && fsync(j->dirs[i].fd) < 0 && ret == 0)
 	    ret = -errno;
 	j->dirs[i].dirty = 0;
     }

@@ -263,19 +263,28 @@ label_init(const char *root, const char *file_contexts)
     return (0);
 }
 
-/* label_enabled - is SELinux on?  Without loading libselinux. */
+/*
+ * label_enabled - is SELinux on?  Without loading libselinux; asked once
+ * per run, as libselinux does.
+ */
 int
 label_enabled(void)
 {
     static const char *const mnt[] = {"/sys/fs/selinux", "/selinux"};
+    static int enabled = -1;
     struct statfs sf;
     size_t i;
 
+    if (enabled >= 0)
+	return (enabled);
+    enabled = 0;
     for (i = 0; i < sizeof(mnt) / sizeof(mnt[0]); i++)
 	if (statfs(mnt[i], &sf) == 0
-	    && (unsigned)sf.f_type == LABEL_SELINUXFS_MAGIC)
-	    return (!(sf.f_flags & ST_RDONLY));
-    return (0);
+	    && (unsigned)sf.f_type == LABEL_SELINUXFS_MAGIC) {
+	    enabled = !(sf.f_flags & ST_RDONLY);
+	    break;
+	}
+    return (enabled);
 }
 
 /* label_active - is labelling on? */

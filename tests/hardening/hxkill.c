@@ -7,7 +7,8 @@
  * DESCRIPTION
  *	Counts the C library calls through which a program changes the file
  *	system: open and openat when they may create or write, mkdir,
- *	write to a descriptor above 2, fsync, ftruncate, fchown, fchownat,
+ *	write to a descriptor above 2, copy_file_range, sync_file_range,
+ *	syncfs, fsync, ftruncate, fchown, fchownat,
  *	fchmod, futimens, rename, renameat, symlinkat, unlinkat, flock and
  *	the xattr setters.  The call numbered HXK_AT (1 is the first) is
  *	never made: the process kills itself with SIGKILL just before it,
@@ -249,6 +250,40 @@ write(int fd, const void *buf, size_t len)
     if (fd > 2)
 	hxk_count("write", NULL);
     return (next(fd, buf, len));
+}
+
+ssize_t
+copy_file_range(int in, off_t *inoff, int out, off_t *outoff, size_t len,
+		unsigned flags)
+{
+    static ssize_t (*next)(int, off_t *, int, off_t *, size_t, unsigned);
+
+    if (next == NULL)
+	next = hxk_next("copy_file_range");
+    hxk_count("copy_file_range", NULL);
+    return (next(in, inoff, out, outoff, len, flags));
+}
+
+int
+sync_file_range(int fd, off_t off, off_t len, unsigned flags)
+{
+    static int (*next)(int, off_t, off_t, unsigned);
+
+    if (next == NULL)
+	next = hxk_next("sync_file_range");
+    hxk_count("sync_file_range", NULL);
+    return (next(fd, off, len, flags));
+}
+
+int
+syncfs(int fd)
+{
+    static int (*next)(int);
+
+    if (next == NULL)
+	next = hxk_next("syncfs");
+    hxk_count("syncfs", NULL);
+    return (next(fd));
 }
 
 int
