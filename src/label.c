@@ -204,6 +204,30 @@ label_note(const char *base)
     }
 }
 
+/*
+ * label_kernel_fs - does the running kernel know selinuxfs?  It does not
+ * when SELinux was left out of it or disabled at boot; /proc/filesystems
+ * says so for the price of one read, where loading libselinux to ask it
+ * costs a third of a program's start.  When in doubt (no /proc), yes.
+ */
+static int
+label_kernel_fs(void)
+{
+    char *buf;
+    size_t len;
+    int fd, ret, known;
+
+    if ((fd = open("/proc/filesystems", O_RDONLY | O_CLOEXEC)) < 0)
+	return (1);
+    ret = read_fd_bounded(fd, 65536, &buf, &len);
+    close(fd);
+    if (ret < 0)
+	return (1);
+    known = memmem(buf, len, "\tselinuxfs\n", 11) != NULL;
+    free(buf);
+    return (known);
+}
+
 /* label_init - open the file_contexts backend, or leave labelling off */
 int
 label_init(const char *root, const char *file_contexts)
@@ -212,6 +236,14 @@ label_init(const char *root, const char *file_contexts)
     union selinux_callback cb;
     char *path = NULL;
 
+    /*
+     * Without selinuxfs in the kernel, SELinux cannot be on, whatever
+     * libselinux would say: nothing to load.
+     */
+    if (file_contexts == NULL && !label_enabled() && !label_kernel_fs()) {
+	msg_info("SELinux is not in this kernel; files are not labelled");
+	return (0);
+    }
     if (label_load() < 0) {
 	if (file_contexts == NULL && !label_enabled()) {
 	    msg_info("SELinux is disabled; files are not labelled");

@@ -23,6 +23,7 @@
  */
 
 #include <check.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -90,6 +91,66 @@ START_TEST(test_inactive)
 		  "NULL", ctx);
     ck_assert_int_eq(label_set_fd(0, NULL), 0);
     ck_assert_int_eq(label_set_at(AT_FDCWD, "nothing", NULL), 0);
+}
+END_TEST
+
+/* kernel_has_selinuxfs - does /proc/filesystems list selinuxfs? */
+static int
+kernel_has_selinuxfs(void)
+{
+    char line[256];
+    FILE *fp = fopen("/proc/filesystems", "r");
+    int found = 0;
+
+    ck_assert_msg(fp != NULL, "/proc/filesystems: cannot open");
+    while (fgets(line, sizeof(line), fp))
+	found |= strcmp(line, "nodev\tselinuxfs\n") == 0;
+    fclose(fp);
+    return (found);
+}
+
+/*
+ * test_init_no_selinuxfs - on a kernel without selinuxfs, label_init()
+ * for the running system leaves labelling off, says why, and does not
+ * load libselinux; on one with it, libselinux is asked.  Either way the
+ * answer is checked, so the test means something on both kinds of
+ * machine.  Check runs each test in a child of its own; without that
+ * (valgrind, CK_FORK=no) an earlier test may have loaded libselinux
+ * already, and then the message alone tells which way was taken.
+ */
+START_TEST(test_init_no_selinuxfs)
+{
+    const char *why = "SELinux is not in this kernel";
+    int has = kernel_has_selinuxfs(), was, ret;
+    char out[1024];
+    void *h;
+
+    h = dlopen("libselinux.so.1", RTLD_NOW | RTLD_NOLOAD);
+    was = h != NULL;
+    if (h)
+	dlclose(h);
+    diag_set_level(DIAG_VERBOSE);
+    diag_set_capture(out, sizeof(out));
+    ret = label_init("/", NULL);
+    diag_set_capture(NULL, 0);
+    diag_set_level(DIAG_NORMAL);
+    ck_assert_msg(ret == 0, "label_init(/, NULL): got %d, want 0", ret);
+    h = dlopen("libselinux.so.1", RTLD_NOW | RTLD_NOLOAD);
+    if (has) {
+	ck_assert_msg(strstr(out, why) == NULL, "selinuxfs is known to the "
+		      "kernel, yet label_init() said: %s", out);
+	ck_assert_msg(h != NULL, "selinuxfs is known to the kernel, but "
+		      "libselinux was not loaded to ask whether it is on");
+    } else {
+	ck_assert_msg(strstr(out, why) != NULL, "no selinuxfs in this "
+		      "kernel: got \"%s\", want \"%s\"", out, why);
+	ck_assert_msg(was || h == NULL, "no selinuxfs in this kernel, yet "
+		      "label_init() loaded libselinux");
+	ck_assert_msg(!label_active(), "label_active: got 1, want 0");
+    }
+    if (h)
+	dlclose(h);
+    label_fini();
 }
 END_TEST
 
@@ -343,6 +404,7 @@ label_suite(void)
     tcase_add_unchecked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_inactive);
     tcase_add_test(tc, test_init_missing);
+    tcase_add_test(tc, test_init_no_selinuxfs);
     tcase_add_loop_test(tc, test_lookup_table, 0, NCASES(lookup_cases));
     suite_add_tcase(s, tc);
 
