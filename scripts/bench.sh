@@ -24,7 +24,10 @@
 # Per scenario it prints the median wall time of each tool with its spread,
 # the ratio ours/theirs, the processes each spawns, and for ours the peak
 # RSS and the callgrind instruction count; the floor is an empty dynamically
-# linked C program measured in the same rounds.  Then PASS/FAIL for the
+# linked C program measured in the same rounds.  The first population has a
+# second floor, copyfloor: the same files copied durably and atomically
+# (temporary files, one syncfs, the renames, one syncfs) by a program that
+# does nothing else, which shows what the copying itself costs here.  Then PASS/FAIL for the
 # targets, and for a FAIL the system calls and functions that cost most.
 #
 # Nothing outside the sandbox is touched.  Everything runs in a private
@@ -194,6 +197,7 @@ outer() {
     # when it labels; shown for comparison);
     # stdin-exec for the trigger runs, nosync.so for the diagnosis.
     cc -O2 -o "$S/bin/empty" "$aux/empty.c"
+    cc -O2 -o "$S/bin/copyfloor" "$aux/copyfloor.c"
     cc -O2 -static -o "$S/bin/stdin-exec" "$aux/stdin-exec.c" 2>/dev/null ||
 	cc -O2 -o "$S/bin/stdin-exec" "$aux/stdin-exec.c"
     cc -O2 -shared -fPIC -o "$S/bin/nosync.so" "$aux/nosync.c" || true
@@ -223,6 +227,7 @@ tool_cmd() {
     case $1 in
     floor) echo "$S/bin/empty" ;;
     floor-selinux) echo "$S/bin/empty-selinux" ;;
+    floor-copy) echo "$S/bin/copyfloor $J $S/copy.list" ;;
     ours) echo "$prog -j $J --state-dir $ST --force update" ;;
     ours-trigger) echo "$prog --trigger -j $J --state-dir $ST --force update" ;;
     linux2) echo "$S/theirs/LINUX2" ;;
@@ -236,6 +241,7 @@ tool_name() {
     floor) echo "floor: empty C program" ;;
     floor-stdin) echo "floor, same stdin" ;;
     floor-selinux) echo "empty + libselinux" ;;
+    floor-copy) echo "floor: durable copy" ;;
     ours) echo "postfix-chroot" ;;
     linux2) echo "LINUX2 (Postfix)" ;;
     debian) echo "configure-instance" ;;
@@ -552,6 +558,10 @@ EOF
     # the jail holds or could hold (checked below with -v).
     populate ours
     find "$J" ! -type d -printf '%f\n' | sort -u > "$S/jail.names"
+
+    # What the durable-copy floor copies: the files ours put in the jail,
+    # from the same host paths.
+    find "$J" -type f -printf '/%P\n' | LC_ALL=C sort > "$S/copy.list"
     find /usr -xdev \( -type f -o -type l \) 2>/dev/null | LC_ALL=C sort |
 	awk -v n="$NPATHS" 'NR == FNR { held[$0] = 1; next }
 	    { b = $0; sub(/.*\//, "", b) }
@@ -611,6 +621,7 @@ EOF
 	echo
 	echo "== $title"
 	list="floor $tools"
+	[ "$scen" = first ] && list="floor floor-copy $tools"
 	[ "$scen" = trigger ] && list="floor floor-stdin $tools"
 	[ "$scen" = noop ] && [ ! -e "$S/bin/no-empty-selinux" ] &&
 	    list="floor floor-selinux $tools"
@@ -716,9 +727,14 @@ EOF
     fi
     if ran first; then
 	o=$(median first ours) l=$(median first linux2)
+	c=$(median first floor-copy)
 	verdict "first population >= 5x faster than LINUX2" \
 	    "$(awk -v o="$o" -v l="$l" 'BEGIN { print (o > 0 && l / o >= 5) }')" \
 	    "$l / $o = $(awk -v o="$o" -v l="$l" 'BEGIN { if (o > 0) printf "%.1f", l / o }')x (fastest runs: $(minimum first linux2) / $(minimum first ours))"
+	echo "        the durable copy alone (same files, syncfs, renames," \
+	    "syncfs; nothing else) takes $c ms: $(awk -v c="$c" -v l="$l" \
+	    'BEGIN { if (c > 0) printf "%.1f", l / c }')x LINUX2; 5x needs" \
+	    "<= $(awk -v l="$l" 'BEGIN { printf "%.3f", l / 5 }') ms"
     else
 	verdict "first population target" skip "scenario not run"
     fi
