@@ -108,8 +108,9 @@ cmd_enable(struct pfc *p, int enable, char **names, int nnames)
     }
     ret = state_open(p->state_dir, !p->opt.dry_run, &state_fd);
     if (ret < 0 && !(ret == -ENOENT && p->opt.dry_run)) {
-	msg_error("%s: %s", p->state_dir, ret == -EPERM ? "state directory "
-		  "not owned by root or writable by others" : strerror(-ret));
+	msg_error("%s: %s", p->state_dir, ret == -EPERM ? "state directory, "
+		  "or one above it, not owned by root, writable by others, or "
+		  "a symbolic link" : strerror(-ret));
 	close(conf_fd);
 	return (PFC_EXIT_FAIL);
     }

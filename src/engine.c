@@ -364,8 +364,9 @@ pfc_lock(struct pfc *p, int lock)
     p->locked = 1 + PFC_EXIT_FAIL;
     ret = state_open(p->state_dir, lock && !p->opt.dry_run, &p->state_fd);
     if (ret == -EPERM) {
-	msg_error("%s: state directory not owned by root or writable by "
-		  "others", p->state_dir);
+	msg_error("%s: state directory, or one above it, not owned by "
+		  "root, writable by others, or a symbolic link",
+		  p->state_dir);
 	return (PFC_EXIT_FAIL);
     }
     if (ret < 0 && !(ret == -ENOENT && (!lock || p->opt.dry_run))) {

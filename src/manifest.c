@@ -9,7 +9,9 @@
  *	state_open() opens the state directory (default
  *	/var/lib/postfix-chroot below the root), making its last component
  *	when CREATE is set, and verifies it is a root-owned directory that
- *	others cannot write.
+ *	others cannot write, reached from "/" through root-owned directories
+ *	that others cannot write (sticky ones excepted) and no symbolic
+ *	link.
  *
  *	manifest_name() turns a jail path into a file name: the path without
  *	its leading slash, doubled slashes, "." and ".." components (so that
@@ -58,18 +60,90 @@
 #define MANIFEST_HEADER "# postfix-chroot manifest 1"
 #define MANIFEST_PENDING "# pending"
 
+/*
+ * state_walk_parent - open the directory above the last component of the
+ * absolute path ABS, one component at a time from "/", without following
+ * a link; each directory crossed must be root-owned and not writable by
+ * group or others (unless sticky, as /tmp is), or whoever can change it
+ * could put another state directory, and so another manifest, in the
+ * tool's way.  Sets *LAST to the last component; -EPERM when unsafe.
+ */
+static int
+state_walk_parent(char *abs, char **last)
+{
+    struct stat st;
+    char *comp, *next;
+    int fd, sub;
+
+    if ((fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+	return (-errno);
+    for (comp = abs; *comp == '/'; comp++)
+	;
+    for (;;) {
+	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0
+	    || ((st.st_mode & 022) && !(st.st_mode & S_ISVTX))) {
+	    close(fd);
+	    return (-EPERM);
+	}
+	if ((next = strchr(comp, '/')) == NULL)
+	    break;
+	*next++ = 0;
+	while (*next == '/')
+	    next++;
+	if (*next == 0)
+	    break;
+	sub = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
+		     | O_CLOEXEC);
+	close(fd);
+	if (sub < 0)
+	    return (errno == ELOOP || errno == ENOTDIR ? -EPERM : -errno);
+	fd = sub;
+	comp = next;
+    }
+    *last = comp;
+    return (fd);
+}
+
 /* state_open - open (and maybe make) the state directory DIR */
 int
 state_open(const char *dir, int create, int *fdp)
 {
+    char *abs, *last = NULL, cwd[4096];
     struct stat st;
-    int fd;
+    int pfd, fd;
 
-    if (create && mkdir(dir, 0755) < 0 && errno != EEXIST)
+    if (dir[0] == '/')
+	abs = xstrdup(dir);
+    else if (getcwd(cwd, sizeof(cwd)) != NULL)
+	abs = path_join(cwd, dir);
+    else
 	return (-errno);
-    fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-	return (-errno);
+    if ((pfd = state_walk_parent(abs, &last)) < 0) {
+	free(abs);
+	return (pfd);
+    }
+    if (*last == 0 || strcmp(last, ".") == 0 || strcmp(last, "..") == 0) {
+	/* "/", "x/." or "x/..": no name to make or check on its own. */
+	fd = openat(pfd, *last ? last : ".", O_RDONLY | O_DIRECTORY
+		    | O_NOFOLLOW | O_CLOEXEC);
+    } else {
+	if (create && mkdirat(pfd, last, 0755) < 0 && errno != EEXIST) {
+	    fd = -1;
+	    goto out;
+	}
+	fd = openat(pfd, last, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
+		    | O_CLOEXEC);
+    }
+out:
+    if (fd < 0) {
+	int err = errno;
+
+	close(pfd);
+	free(abs);
+	return (-err);
+    }
+    close(pfd);
+    free(abs);
     if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022)) {
 	close(fd);
 	return (-EPERM);

@@ -407,24 +407,64 @@ struct state_case {
     int kind;		/* 0 dir, 1 symlink to a good dir, 2 file, 3 none */
     int create;
     int ret;
+    int parent;		/* the directory above: see state_parent() */
 };
 
+/* What stands above the state directory in a case. */
+enum { P_PLAIN, P_LINK, P_WORLD, P_STICKY, P_POSTFIX, P_GROUP };
+
 static const struct state_case state_cases[] = {
-    {"root 0755", 0755, 0, 0, 0, 0},
-    {"root 0700", 0700, 0, 0, 0, 0},
-    {"root 0755, create", 0755, 0, 0, 1, 0},
-    {"group-writable", 0775, 0, 0, 0, -EPERM},
-    {"world-writable", 0757, 0, 0, 0, -EPERM},
-    {"sticky world-writable", 01777, 0, 0, 0, -EPERM},
-    {"owned by postfix (uid 100)", 0755, 100, 0, 0, -EPERM},
-    {"owned by another user", 0700, 4242, 0, 1, -EPERM},
+    {"root 0755", 0755, 0, 0, 0, 0, P_PLAIN},
+    {"root 0700", 0700, 0, 0, 0, 0, P_PLAIN},
+    {"root 0755, create", 0755, 0, 0, 1, 0, P_PLAIN},
+    {"group-writable", 0775, 0, 0, 0, -EPERM, P_PLAIN},
+    {"world-writable", 0757, 0, 0, 0, -EPERM, P_PLAIN},
+    {"sticky world-writable", 01777, 0, 0, 0, -EPERM, P_PLAIN},
+    {"owned by postfix (uid 100)", 0755, 100, 0, 0, -EPERM, P_PLAIN},
+    {"owned by another user", 0700, 4242, 0, 1, -EPERM, P_PLAIN},
     /* O_DIRECTORY|O_NOFOLLOW on a symlink: ENOTDIR. */
-    {"symlink to a good directory", 0755, 0, 1, 0, -ENOTDIR},
-    {"symlink to a good directory, create", 0755, 0, 1, 1, -ENOTDIR},
-    {"regular file", 0644, 0, 2, 0, -ENOTDIR},
-    {"missing", 0, 0, 3, 0, -ENOENT},
-    {"missing, create", 0, 0, 3, 1, 0},
+    {"symlink to a good directory", 0755, 0, 1, 0, -ENOTDIR, P_PLAIN},
+    {"symlink to a good directory, create", 0755, 0, 1, 1, -ENOTDIR,
+     P_PLAIN},
+    {"regular file", 0644, 0, 2, 0, -ENOTDIR, P_PLAIN},
+    {"missing", 0, 0, 3, 0, -ENOENT, P_PLAIN},
+    {"missing, create", 0, 0, 3, 1, 0, P_PLAIN},
+    /* Above it: reached through a link, or a directory others change. */
+    {"parent is a symlink", 0755, 0, 0, 0, -EPERM, P_LINK},
+    {"parent is a symlink, create", 0, 0, 3, 1, -EPERM, P_LINK},
+    {"parent world-writable", 0755, 0, 0, 0, -EPERM, P_WORLD},
+    {"parent world-writable, create", 0, 0, 3, 1, -EPERM, P_WORLD},
+    {"parent group-writable", 0755, 0, 0, 0, -EPERM, P_GROUP},
+    {"parent owned by postfix", 0755, 0, 0, 0, -EPERM, P_POSTFIX},
+    {"parent sticky and world-writable, as /tmp", 0755, 0, 0, 0, 0,
+     P_STICKY},
+    {"parent sticky, create", 0, 0, 3, 1, 0, P_STICKY},
 };
+
+/*
+ * state_parent - make TOP/p as case C wants it and return the path of
+ * the state directory below it; a link goes to TOP/real, a good one.
+ */
+static char *
+state_parent(const struct state_case *c, const char *top, char *buf,
+	     size_t len)
+{
+    char p[PATH_MAX], real[PATH_MAX];
+
+    tu_pathf(p, sizeof(p), "%s/p", top);
+    if (c->parent == P_LINK) {
+	tu_mkdir(tu_pathf(real, sizeof(real), "%s/real", top), 0755);
+	ck_assert_int_eq(symlink(real, p), 0);
+    } else {
+	tu_mkdir(p, 0755);
+	ck_assert_int_eq(chmod(p, c->parent == P_WORLD ? 0777
+			       : c->parent == P_STICKY ? 01777
+			       : c->parent == P_GROUP ? 0775 : 0755), 0);
+	if (c->parent == P_POSTFIX)
+	    ck_assert_int_eq(chown(p, 100, 100), 0);
+    }
+    return (tu_pathf(buf, len, "%s/state", p));
+}
 
 /* test_state_table - state_open() refuses what others could change */
 START_TEST(test_state_table)
@@ -436,7 +476,10 @@ START_TEST(test_state_table)
 
     tu_need_root();
     tu_newdir(top, sizeof(top), "statedir");
-    tu_pathf(dir, sizeof(dir), "%s/state", top);
+    if (c->parent == P_PLAIN)
+	tu_pathf(dir, sizeof(dir), "%s/state", top);
+    else
+	state_parent(c, top, dir, sizeof(dir));
     tu_pathf(good, sizeof(good), "%s/good", top);
     switch (c->kind) {
     case 0:
@@ -469,6 +512,10 @@ START_TEST(test_state_table)
     if (c->kind == 1)
 	ck_assert_msg(tu_count_entries(good, "") == 0,
 		      "%s: something was made in the link's target", c->name);
+    if (c->parent == P_LINK && c->kind == 3)
+	ck_assert_msg(tu_count_entries(tu_pathf(good, sizeof(good),
+						"%s/real", top), "") == 0,
+		      "%s: something was made through the link", c->name);
 }
 END_TEST
 
