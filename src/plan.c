@@ -403,7 +403,9 @@ plan_object(struct planner *pl, const char *found, const char *why,
 	pl->plan->incomplete = 1;
 	msg_warn("%s: cannot read ELF headers: %s", file,
 		 ret == -ENOEXEC ? "not a valid ELF object"
-		 : ret == -E2BIG ? "more DT_NEEDED entries than accepted"
+		 : ret == -E2BIG ? "past a limit of the ELF reader (file "
+		 "size, program headers, DT_NEEDED entries, dynamic section "
+		 "or names)"
 		 : strerror(-ret));
 	free(file);
 	return;
