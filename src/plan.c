@@ -496,7 +496,18 @@ plan_modules(struct planner *pl)
 	    free(buf);
 	}
 	if (ret < 0) {
-	    msg_error("/etc/nsswitch.conf: cannot read: %s", strerror(-ret));
+	    if (ret == -EFBIG)
+		msg_error("/etc/nsswitch.conf: larger than %lu bytes",
+			  (unsigned long)NSSWITCH_MAX_SIZE);
+	    else if (ret == -EINVAL)
+		msg_error("/etc/nsswitch.conf: holds a NUL byte; not a "
+			  "text file");
+	    else if (ret == -E2BIG)
+		msg_error("/etc/nsswitch.conf: names more than %d modules",
+			  NSSWITCH_MAX_MODULES);
+	    else
+		msg_error("/etc/nsswitch.conf: cannot read: %s",
+			  strerror(-ret));
 	    pl->plan->incomplete = 1;
 	    return;
 	}

@@ -238,10 +238,12 @@ ns_modules() {
 	  while [ "$i" -lt 10000 ]; do printf ' m%d' "$i"; i=$((i + 1)); done
 	  printf '\n'; } >>"$R/etc/nsswitch.conf"
 }
-hostile ns-garbage first - - ns_garbage
+hostile ns-garbage first "nsswitch.conf: holds a NUL byte" - ns_garbage
 hostile ns-line-900k first - - ns_megaline 900000
-hostile ns-modules-10000 first - - ns_modules
-hostile ns-line-1100k first "nsswitch.conf" - ns_megaline 1100000
+hostile ns-modules-10000 first "nsswitch.conf: names more than 256 modules" \
+    - ns_modules
+hostile ns-line-1100k first "nsswitch.conf: larger than 1048576 bytes" - \
+    ns_megaline 1100000
 
 # The same on a populated jail: an nsswitch.conf the tool cannot use is
 # no reason to take the modules away from the running daemons.
