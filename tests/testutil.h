@@ -180,6 +180,28 @@ tu_write_str(const char *path, const char *text)
     tu_write(path, text, strlen(text));
 }
 
+/*
+ * tu_rewrite_in_place - overwrite the start of PATH with TEXT on the same
+ * inode, then put its times back: only the change time tells
+ */
+static inline void
+tu_rewrite_in_place(const char *path, const char *text)
+{
+    struct timespec t[2];
+    struct stat st;
+    size_t len = strlen(text);
+    int fd;
+
+    ck_assert_int_eq(stat(path, &st), 0);
+    fd = open(path, O_WRONLY | O_CLOEXEC);
+    ck_assert_msg(fd >= 0, "%s: cannot open for writing", path);
+    ck_assert_int_eq(pwrite(fd, text, len, 0), (ssize_t)len);
+    t[0] = st.st_atim;
+    t[1] = st.st_mtim;
+    ck_assert_int_eq(futimens(fd, t), 0);
+    close(fd);
+}
+
 /* tu_read - the whole file PATH, NUL-terminated, or NULL; caller frees */
 static inline char *
 tu_read(const char *path, size_t *lenp)
