@@ -21,7 +21,9 @@
  *	(what read_file_at() opened); deps_note_path() stats PATH itself,
  *	without following.  A path read through any other descriptor, or one
  *	whose status changed during the run, makes the run's record unusable
- *	(deps_taint()).  deps_warning() keeps a warning to repeat.
+ *	(deps_taint()).  deps_warning() keeps a warning to repeat; every
+ *	warning logged is kept so, except while deps_hold_warnings() holds
+ *	them (those of the trigger's path list, which belong to one run).
  *
  *	deps_save() writes the stamp NAME in the state directory SFD, unless
  *	the record is unusable or "racy": a status changed so recently that
@@ -107,6 +109,7 @@ static struct {
     int rootfd, jailfd, statefd;
     const char *taint;
     struct strlist warn;
+    int hold;			/* warnings now are not repeated */
 } deps = {.rootfd = -1, .jailfd = -1, .statefd = -1};
 
 /* deps_hash - FNV-1a over N bytes, continuing from H */
@@ -195,8 +198,18 @@ deps_grow(void)
 static void
 deps_warn_hook(const char *text)
 {
-    if (deps.on)
+    if (deps.on && !deps.hold)
 	strlist_add(&deps.warn, text);
+}
+
+/*
+ * deps_hold_warnings - with ON, warnings are not kept for repeating: they
+ * concern this run alone (the trigger's path list), not what it read.
+ */
+void
+deps_hold_warnings(int on)
+{
+    deps.hold = on;
 }
 
 /* deps_start - begin recording */

@@ -27,6 +27,7 @@ void deps_note_path(int dirfd, const char *path);
 void deps_taint(const char *why);
 const char *deps_tainted(void);
 void deps_warning(const char *text);
+void deps_hold_warnings(int on);
 int deps_save(int sfd, const char *name, const char *key);
 int deps_valid(int sfd, const char *name, const char *key);
 int deps_stamp_check(int sfd, const char *name);

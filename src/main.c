@@ -236,12 +236,22 @@ main(int argc, char **argv)
 	return (diag_exit_status(PFC_EXIT_FAIL));
     }
 
-    /* Trigger mode: leave at once when no path of the list matters. */
-    if (opt.trigger && !strcmp(cmd, "update") && stdin_has_paths()
-	&& !cmd_trigger_filter(&p, 0)) {
-	pfc_free(&p);
-	deps_stop();
-	return (PFC_EXIT_OK);
+    /*
+     * Trigger mode: leave at once when no path of the list matters.  What
+     * the list makes it say belongs to this run, not to a later one that
+     * repeats the warnings of the work it skips.
+     */
+    if (opt.trigger && !strcmp(cmd, "update")) {
+	int skip;
+
+	deps_hold_warnings(1);
+	skip = stdin_has_paths() && !cmd_trigger_filter(&p, 0);
+	deps_hold_warnings(0);
+	if (skip) {
+	    pfc_free(&p);
+	    deps_stop();
+	    return (PFC_EXIT_OK);
+	}
     }
     if (!strcmp(cmd, "update"))
 	status = cmd_update(&p);

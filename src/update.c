@@ -742,7 +742,9 @@ update_keep_planned(struct pfc *p, struct manifest *keep)
 /*
  * update_stamp_key - what a stamp holds for: this program (a new build
  * may plan differently), the options that choose what is read and
- * written, and whether SELinux is on; NULL when it cannot be told.
+ * written, the path the policy labels the jail as (-j below --root
+ * changes it, not the jail), and whether SELinux is on; NULL when it
+ * cannot be told.
  */
 static char *
 update_stamp_key(const struct pfc *p)
@@ -752,9 +754,10 @@ update_stamp_key(const struct pfc *p)
     if (id == NULL)
 	return (NULL);
     return (xasprintf("%s build=%s selinux=%d root=%s config=%s "
-		      "jail=%s conf=%s contexts=%s force=%d", PFC_VERSION, id,
-		      label_enabled(), p->opt.root, p->config_dir,
-		      p->jail_path, p->opt.conf ? p->opt.conf : "-",
+		      "jail=%s labels-as=%s conf=%s contexts=%s force=%d",
+		      PFC_VERSION, id, label_enabled(), p->opt.root,
+		      p->config_dir, p->jail_path, p->jail_label_path,
+		      p->opt.conf ? p->opt.conf : "-",
 		      p->opt.file_contexts ? p->opt.file_contexts : "-",
 		      p->opt.force));
 }
@@ -806,8 +809,8 @@ update_save_stamp(struct pfc *p)
 	deps_taint("no build ID: cannot tell which program this is");
     name = manifest_name(p->jail_path, ".stamp");
     if ((ret = deps_save(p->state_fd, name, key ? key : "")) < 0)
-	msg_warn("%s/%s: cannot write or remove: %s", p->state_dir, name,
-		 strerror(-ret));
+	msg_warn("%s/%s (or its temporary file %s.tmp): cannot write or "
+		 "remove: %s", p->state_dir, name, name, strerror(-ret));
     free(name);
     free(key);
 }

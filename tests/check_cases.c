@@ -46,6 +46,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -314,6 +315,9 @@ slurp(FILE *fp)
     return (buf);
 }
 
+/* The descriptor spawn() gives as stdin instead of /dev/null, when >= 0. */
+static int spawn_stdin = -1;
+
 /* spawn - run ARGV with umask MASK, stdin /dev/null, capture its output */
 static void
 spawn(const char *const argv[], mode_t mask, struct run *r)
@@ -327,7 +331,7 @@ spawn(const char *const argv[], mode_t mask, struct run *r)
     pid = fork();
     ck_assert_int_ne(pid, -1);
     if (pid == 0) {
-	int nul = open("/dev/null", O_RDONLY);
+	int nul = spawn_stdin >= 0 ? spawn_stdin : open("/dev/null", O_RDONLY);
 
 	umask(mask);
 	if (nul < 0 || dup2(nul, 0) < 0 || dup2(fileno(out), 1) < 0 ||
@@ -2708,6 +2712,81 @@ START_TEST(stamp_missing_module_installed)
 }
 END_TEST
 
+/*
+ * The stamp holds for the path the policy labels the jail as: -j below
+ * --root keeps the jail and changes that path, and so every label.
+ */
+START_TEST(stamp_label_path_changed)
+{
+    struct fx f;
+    struct run r;
+    char *fc, text[PATH_MAX + 256], label[256];
+
+    fx_new(&f, "rh9", NULL);
+    fc = xpath(f.dir, "file_contexts");
+    snprintf(text, sizeof(text),
+	     SPOOL "(/.*)?\t" CTX_ETC "\n%s(/.*)?\t" CTX_WRONG "\n", f.jail);
+    write_file(fc, text);
+    TOOL(&f, &r, "--file-contexts", fc, "update");
+    expect_exit(&r, 0, "update --file-contexts");
+    run_free(&r);
+    usleep(100000);
+    TOOL(&f, &r, "--file-contexts", fc, "update");
+    expect_exit(&r, 0, "update --file-contexts");
+    run_free(&r);
+    ck_assert_msg(stamp_count(&f) == 1, "no stamp after two updates");
+    usleep(100000);
+
+    TOOL(&f, &r, "-j", f.jail, "--file-contexts", fc, "update");
+    expect_exit(&r, 0, "update -j JAIL --file-contexts");
+    run_free(&r);
+    get_label(jp(&f, "etc/hosts"), label, sizeof(label));
+    ck_assert_msg(strcmp(label, CTX_WRONG) == 0, "etc/hosts labelled as "
+		  "the jail's full path: got \"%s\", want \"%s\"", label,
+		  CTX_WRONG);
+    TOOL(&f, &r, "-j", f.jail, "--file-contexts", fc, "check");
+    expect_exit(&r, 0, "check -j JAIL --file-contexts");
+    run_free(&r);
+    free(fc);
+}
+END_TEST
+
+/*
+ * A warning about the trigger's path list belongs to that run: a later
+ * update that skips its work repeats the warnings of the work, not it.
+ */
+START_TEST(stamp_keeps_no_trigger_warning)
+{
+    struct fx f;
+    struct run r;
+    int sock;
+
+    fx_new(&f, "debian", NULL);
+    update_ok(&f, &r);
+    run_free(&r);
+    ck_assert_msg(stamp_count(&f) == 0, "a stamp after a first population");
+    usleep(100000);
+
+    /* This run does the work and leaves the stamp. */
+    sock = socket(AF_UNIX, SOCK_STREAM, 0);
+    ck_assert_int_ge(sock, 0);
+    spawn_stdin = sock;
+    TOOL(&f, &r, "--trigger", "update");
+    spawn_stdin = -1;
+    close(sock);
+    expect_exit(&r, 0, "--trigger update, stdin an unconnected socket");
+    ck_assert_msg(lines_with(r.err, "trigger path list") == 1,
+		  "no warning about the unreadable path list:\n%s", r.err);
+    run_free(&r);
+    ck_assert_msg(stamp_count(&f) == 1, "no stamp after the trigger run");
+    update_ok(&f, &r);
+    ck_assert_msg(lines_with(r.err, "trigger path list") == 0,
+		  "a skipped update repeated the trigger's warning:\n%s",
+		  r.err);
+    run_free(&r);
+}
+END_TEST
+
 /* -v explains every decision, so it always does the whole work. */
 START_TEST(stamp_not_used_verbose)
 {
@@ -3397,6 +3476,8 @@ cases_suite(void)
     tcase_add_test(tc, stamp_module_upgrade);
     tcase_add_loop_test(tc, stamp_missing_module_installed, 0, 3);
     tcase_add_test(tc, stamp_not_used_verbose);
+    tcase_add_test(tc, stamp_label_path_changed);
+    tcase_add_test(tc, stamp_keeps_no_trigger_warning);
     tcase_add_test(tc, stamp_damaged);
 
     tc = tcase(s, "dry-run remove force");
