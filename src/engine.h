@@ -86,6 +86,7 @@ int status_services(struct pfc *p);
 struct item_eval {
     unsigned diff;
     mode_t have_type;       /* S_IFMT bits of what is there */
+    struct stat st;         /* its status, when there is one */
     char have[256];         /* what is there, for messages */
     char want[256];
 };

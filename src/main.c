@@ -57,7 +57,7 @@ usage(FILE *fp, int status)
 	  "      --force            maintain the jail even if nothing is "
 	  "chrooted\n"
 	  "      --conf FILE        tool configuration file\n"
-	  "      --state-dir DIR    where the manifest and lock live\n"
+	  "      --state-dir DIR    where the manifest, lock and stamp live\n"
 	  "      --file-contexts F  label with this file_contexts file\n"
 	  "  -h, --help             this text\n"
 	  "  -V, --version          version\n",

@@ -20,9 +20,10 @@
  *
  *	manifest_load() reads a manifest: a header line, then "KIND PATH" per
  *	line, KIND one of f, l, d; a file's line may end in a tab and the
- *	identity of the source it was copied from (device, inode and change
- *	time), which update uses to know when a source changed without
- *	changing its size or modification time.  A manifest saved with
+ *	identity of the copy (device, inode and change time of the source it
+ *	was copied from, inode and change time of the copy), which update
+ *	uses to know when a source or the copy changed without a change of
+ *	size or modification time.  A manifest saved with
  *	PENDING set carries a "# pending" line: update writes it before it
  *	changes the jail and replaces it when done, so finding it means a
  *	run died half-way and left temporary files to clean.  A missing

@@ -167,19 +167,26 @@ source_close(struct source *src)
 }
 
 /*
- * source_id - identity of a source file: device, inode and change time.
+ * copy_id - identity of a copy: device, inode and change time of the
+ * source file SRC, then inode and change time of the jail copy JAIL.
  * rpm installs a file under a new inode, often with the size and the
- * clamped build-time modification time of the old one; the identity
- * tells update that the copy must be compared again.
+ * clamped build-time modification time of the old one; bytes rewritten
+ * in the jail copy with its size and time put back change only its
+ * change time.  Either way the identity tells update that the copy must
+ * be compared again.  JAIL is NULL when the copy's status is unknown.
+ * Only digits, ':' and '.', as earlier versions wrote and accept.
  */
 static char *
-source_id(const struct source *src)
+copy_id(const struct stat *src, const struct stat *jail)
 {
-    return (xasprintf("%llu:%llu:%lld.%09ld",
-		      (unsigned long long)src->st.st_dev,
-		      (unsigned long long)src->st.st_ino,
-		      (long long)src->st.st_ctim.tv_sec,
-		      (long)src->st.st_ctim.tv_nsec));
+    return (xasprintf("%llu:%llu:%lld.%09ld:%llu:%lld.%09ld",
+		      (unsigned long long)src->st_dev,
+		      (unsigned long long)src->st_ino,
+		      (long long)src->st_ctim.tv_sec,
+		      (long)src->st_ctim.tv_nsec,
+		      jail ? (unsigned long long)jail->st_ino : 0ULL,
+		      jail ? (long long)jail->st_ctim.tv_sec : 0LL,
+		      jail ? (long)jail->st_ctim.tv_nsec : 0L));
 }
 
 /* same_bytes - do FD and the source hold the same bytes? */
@@ -294,6 +301,7 @@ item_eval(struct pfc *p, const struct item *it, struct source *src,
 	return (ret);
     }
     ev->have_type = st.st_mode & S_IFMT;
+    ev->st = st;
     want_type = it->kind == ITEM_FILE ? S_IFREG
 	: it->kind == ITEM_LINK ? S_IFLNK : S_IFDIR;
     if (ev->have_type != want_type) {
@@ -411,25 +419,28 @@ update_decide(struct pfc *p, const struct item *it,
     return (ev->diff ? OP_UPDATE : OP_NONE);
 }
 
-/* update_stage - write IT's new entry under a temporary name */
+/*
+ * update_stage - write IT's new entry under a temporary name; for a file,
+ * *SRCST gets the status of the source copied.  1 when the source could
+ * not be read (said here), 0 when staged, or a negative errno.
+ */
 static int
 update_stage(struct pfc *p, const struct item *it, struct jail_staged *st,
-	     char **id)
+	     struct stat *srcst)
 {
     struct source src;
     int ret;
 
-    *id = NULL;
     if (it->kind == ITEM_LINK)
 	return (jail_stage_link(&p->jail, it->path, it->target, st));
     if ((ret = source_open(p, it, &src)) < 0) {
 	msg_error("%s: cannot read: %s", it->source, strerror(-ret));
-	return (0);
+	return (1);
     }
     ret = jail_stage_file(&p->jail, it->path, src.buf ? -1 : src.fd,
 			  src.buf, src.len, it->mode, &src.st.st_mtim, st);
     if (ret == 0)
-	*id = source_id(&src);
+	*srcst = src.st;
     source_close(&src);
     return (ret);
 }
@@ -508,7 +519,7 @@ update_plan_actions(struct pfc *p, struct action *act)
 	if (it->kind == ITEM_FILE && act[n].op == OP_NONE) {
 	    const struct manifest_entry *me = manifest_find(&p->man,
 							    it->path);
-	    char *id = source_id(&src);
+	    char *id = copy_id(&src.st, &ev.st);
 	    int stale = (me == NULL || me->id == NULL
 			 || strcmp(me->id, id) != 0);
 
@@ -592,7 +603,7 @@ update_removals(struct pfc *p, struct manifest *keep)
 struct batch {
     struct jail_staged st[UPDATE_BATCH];
     const struct action *act[UPDATE_BATCH];
-    char *id[UPDATE_BATCH];
+    struct stat src[UPDATE_BATCH];	/* the source of each file */
     size_t n;
 };
 
@@ -614,11 +625,18 @@ update_commit(struct pfc *p, struct batch *b, struct manifest *keep)
 	    ret = 0;
 	} else {
 	    manifest_add(keep, (char)it->kind, it->path);
-	    manifest_set_id(keep, it->path, b->id[i]);
+	    if (it->kind == ITEM_FILE) {
+		struct stat jst;
+		char *id = copy_id(&b->src[i], jail_lstat(&p->jail, it->path,
+							  &jst) == 0 ? &jst
+				   : NULL);
+
+		manifest_set_id(keep, it->path, id);
+		free(id);
+	    }
 	    msg_change("%s %s", b->act[i]->op == OP_ADD ? "added"
 		       : "updated", it->path);
 	}
-	free(b->id[i]);
     }
     b->n = 0;
 }
@@ -673,12 +691,12 @@ update_execute(struct pfc *p, struct action *act, size_t n,
 
 	    if ((it->kind == ITEM_LINK) != pass || update_now(p, &act[i], keep))
 		continue;
-	    ret = update_stage(p, it, &b->st[b->n], &b->id[b->n]);
+	    ret = update_stage(p, it, &b->st[b->n], &b->src[b->n]);
 	    if (ret < 0) {
 		update_error(p, it->path, "cannot write", ret);
 		continue;
 	    }
-	    if (it->kind == ITEM_FILE && b->id[b->n] == NULL)
+	    if (ret > 0)
 		continue;	/* source unreadable, already said */
 	    b->act[b->n++] = &act[i];
 	    if (b->n == UPDATE_BATCH)

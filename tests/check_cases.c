@@ -2640,6 +2640,104 @@ START_TEST(stamp_host_rewritten_in_place)
 }
 END_TEST
 
+/*
+ * A jail copy rewritten in place, same size, its times put back: the
+ * copy's change time tells update to compare the bytes again, and the
+ * copy is replaced.
+ */
+START_TEST(jail_copy_rewritten_in_place)
+{
+    struct fx f;
+    struct run r;
+
+    fx_new(&f, layouts[_i], NULL);
+    stamped(&f);
+    tu_rewrite_in_place(jp(&f, "etc/hosts"), "#");
+    usleep(100000);
+    update_ok(&f, &r);
+    ck_assert_msg(has_line(r.err, "postfix-chroot: updated etc/hosts"),
+		  "the changed jail copy was not replaced:\n%s", r.err);
+    run_free(&r);
+    ck_assert(files_equal(keep(xpath(f.root, "etc/hosts")),
+			  jp(&f, "etc/hosts")));
+    check_clean(&f);
+}
+END_TEST
+
+/* state_manifest - the path of F's manifest */
+static char *
+state_manifest(const struct fx *f)
+{
+    struct tree t;
+    char *path = NULL;
+    size_t i;
+
+    tree_walk(f->state, &t);
+    for (i = 0; i < t.n && path == NULL; i++)
+	if (strstr(t.v[i].rel, ".manifest"))
+	    path = xpath(f->state, t.v[i].rel);
+    tree_free(&t);
+    ck_assert_msg(path != NULL, "no manifest in %s", f->state);
+    return (path);
+}
+
+/*
+ * A manifest written by an earlier version holds the source's identity
+ * alone: update compares the bytes once, changes nothing in the jail,
+ * and records the identity in full.
+ */
+START_TEST(manifest_old_identity)
+{
+    struct fx f;
+    struct run r;
+    char *man, *text, *p, *q;
+
+    fx_new(&f, "rh9", NULL);
+    update_ok(&f, &r);
+    run_free(&r);
+    man = keep(state_manifest(&f));
+    text = tu_read(man, NULL);
+    ck_assert_ptr_nonnull(text);
+
+    /* Cut every identity after its third field. */
+    for (p = text; (p = strchr(p, '\t')) != NULL; p = q) {
+	char *end = p + strcspn(p, "\n");
+	int colons = 0;
+
+	for (q = p; q < end && colons < 3; q++)
+	    colons += *q == ':';
+	ck_assert_msg(colons == 3, "identity with %d colons", colons);
+	memmove(q - 1, end, strlen(end) + 1);
+	q = q - 1;
+    }
+    write_file(man, text);
+    free(text);
+    usleep(100000);
+
+    update_ok(&f, &r);
+    ck_assert_msg(lines_with(r.err, "added") == 0
+		  && lines_with(r.err, "updated") == 0,
+		  "an old manifest made update change the jail:\n%s", r.err);
+    run_free(&r);
+    text = tu_read(man, NULL);
+    ck_assert_msg(strstr(text, "etc/hosts\t") != NULL, "no etc/hosts "
+		  "in the manifest:\n%s", text);
+    p = strstr(text, "etc/hosts\t");
+    q = p + strcspn(p, "\n");
+    ck_assert_msg(memchr(p, ':', (size_t)(q - p)) != NULL, "no identity");
+    {
+	int colons = 0;
+
+	for (; p < q; p++)
+	    colons += *p == ':';
+	ck_assert_msg(colons == 4, "etc/hosts identity not recorded in "
+		      "full (%d colons):\n%s", colons, text);
+    }
+    free(text);
+    check_clean(&f);
+}
+END_TEST
+
 /* C7 after a stamped run: the upgraded module replaces the old one. */
 START_TEST(stamp_module_upgrade)
 {
@@ -3477,6 +3575,8 @@ cases_suite(void)
     tcase_add_loop_test(tc, stamp_missing_module_installed, 0, 3);
     tcase_add_test(tc, stamp_not_used_verbose);
     tcase_add_test(tc, stamp_label_path_changed);
+    tcase_add_loop_test(tc, jail_copy_rewritten_in_place, 0, 3);
+    tcase_add_test(tc, manifest_old_identity);
     tcase_add_test(tc, stamp_keeps_no_trigger_warning);
     tcase_add_test(tc, stamp_damaged);
 
