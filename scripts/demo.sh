@@ -27,9 +27,9 @@ say "2. What the jail holds, where each item comes from, and why"
 run "$prog" -j "$jail" --state-dir "$state" --force status
 say "3. check compares byte by byte: nothing to report"
 run "$prog" -j "$jail" --state-dir "$state" --force check && echo "(clean, exit 0)"
-say "4. A second update changes nothing and prints nothing"
+say "4. A second update changes nothing: it writes nothing, prints only its warnings"
 run "$prog" -j "$jail" --state-dir "$state" --force update
-echo "(no output)"
+echo "(nothing added, updated or removed)"
 
 say "5. The host's resolv.conf changes (only inside a private mount namespace)"
 printf 'nameserver 192.0.2.53\n' > "$sandbox/resolv.conf"
@@ -46,6 +46,8 @@ unshare -m sh -eu -c '
     echo "inode of etc/resolv.conf in the jail: $before -> $after"
     cat "$jail/etc/resolv.conf"
 '
+echo "(outside that namespace /etc/resolv.conf never changed: the next update"
+echo " below puts its bytes back, and says so)"
 say "6. A planted symbolic link is refused, never followed"
 rm -f "$jail/etc/hosts"
 ln -s /etc/shadow "$jail/etc/hosts"
