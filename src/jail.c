@@ -111,6 +111,7 @@ jail_open_component(struct jail *j, int dfd, const char *name)
 int
 jail_open(struct jail *j, const char *path, const char *label_path)
 {
+    struct stat st;
     char *copy, *comp, *save = NULL;
     int fd, next, ret;
 
@@ -142,6 +143,7 @@ jail_open(struct jail *j, const char *path, const char *label_path)
 	return (ret);
     }
     j->fd = fd;
+    j->dev = fstat(fd, &st) == 0 ? st.st_dev : 0;
     j->path = xstrdup(path);
     j->label_path = xstrdup(label_path ? label_path : path);
     return (0);
@@ -154,16 +156,37 @@ jail_label_path(const struct jail *j, const char *rel)
     return (path_join(j->label_path, rel));
 }
 
-/* jail_cache - remember an opened directory */
+/*
+ * jail_cache - remember an opened directory, and whether it lies on
+ * another file system than the jail (something mounted inside it),
+ * which a syncfs() of the jail's file system does not flush.
+ */
 static int
 jail_cache(struct jail *j, const char *rel, int fd)
 {
+    struct stat st;
+
     j->dirs = xrealloc(j->dirs, (j->ndirs + 1) * sizeof(*j->dirs));
     j->dirs[j->ndirs].rel = xstrdup(rel);
     j->dirs[j->ndirs].fd = fd;
     j->dirs[j->ndirs].dirty = 0;
+    j->dirs[j->ndirs].other_fs = fstat(fd, &st) < 0 || st.st_dev != j->dev;
     j->ndirs++;
     return (fd);
+}
+
+/* jail_other_fs - is directory FD not on the jail's file system (1)? */
+static int
+jail_other_fs(const struct jail *j, int fd)
+{
+    size_t i;
+
+    if (fd == j->fd)
+	return (0);
+    for (i = 0; i < j->ndirs; i++)
+	if (j->dirs[i].fd == fd)
+	    return (j->dirs[i].other_fs);
+    return (1);
 }
 
 /* jail_mark_dirty_fd - remember that directory FD needs an fsync */
@@ -539,7 +562,9 @@ jail_stage_link(struct jail *j, const char *rel, const char *target,
  * jail_flush - make the bytes of N staged files durable.  A few files
  * are fsynced one by one; for more, one syncfs() of the jail's file
  * system costs one journal commit instead of one per file (a first
- * population writes a few dozen).
+ * population writes a few dozen).  A file below something mounted
+ * inside the jail is on another file system, which that syncfs() does
+ * not flush: it is fsynced on its own.
  */
 int
 jail_flush(struct jail *j, struct jail_staged *st, size_t n)
@@ -549,14 +574,15 @@ jail_flush(struct jail *j, struct jail_staged *st, size_t n)
 
     for (i = 0; i < n; i++)
 	files += (st[i].fd >= 0);
-    if (files > JAIL_FSYNC_MAX) {
-	if (syncfs(j->fd) < 0)
+    if (files > JAIL_FSYNC_MAX && syncfs(j->fd) < 0)
+	ret = -errno;
+
+    /* One by one: a few files, or those below a mount inside the jail. */
+    for (i = 0; i < n && ret == 0; i++)
+	if (st[i].fd >= 0 && (files <= JAIL_FSYNC_MAX
+			      || jail_other_fs(j, st[i].dfd))
+	    && fsync(st[i].fd) < 0)
 	    ret = -errno;
-    } else {
-	for (i = 0; i < n && ret == 0; i++)
-	    if (st[i].fd >= 0 && fsync(st[i].fd) < 0)
-		ret = -errno;
-    }
     for (i = 0; i < n; i++) {
 	if (st[i].fd >= 0 && close(st[i].fd) < 0 && ret == 0)
 	    ret = -errno;
@@ -688,7 +714,8 @@ jail_clean_tmp(struct jail *j, const char *reldir)
 /*
  * jail_sync - make every directory that changed durable: one by one when
  * there are a few, else with one syncfs() of the jail's file system, as
- * for a batch of files (a first population changes half a dozen).
+ * for a batch of files (a first population changes half a dozen), and
+ * one by one again those on another file system mounted inside the jail.
  */
 int
 jail_sync(struct jail *j)
@@ -701,8 +728,8 @@ jail_sync(struct jail *j)
     if (dirty > JAIL_FSYNC_MAX && syncfs(j->fd) < 0)
 	ret = -errno;
     for (i = 0; i < j->ndirs; i++) {
-	if (dirty <= JAIL_FSYNC_MAX && j->dirs[i].dirty
-	    && fsync(j->dirs[i].fd) < 0 && ret == 0)
+	if ((dirty <= JAIL_FSYNC_MAX || j->dirs[i].other_fs)
+	    && j->dirs[i].dirty && fsync(j->dirs[i].fd) < 0 && ret == 0)
 	    ret = -errno;
 	j->dirs[i].dirty = 0;
     }

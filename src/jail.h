@@ -25,10 +25,12 @@ struct jail_dir {
     char *rel;
     int fd;
     int dirty;
+    int other_fs;           /* on another file system than the jail */
 };
 
 struct jail {
     int fd;                 /* the jail directory */
+    dev_t dev;              /* its file system */
     char *path;             /* its path on the running system */
     char *label_path;       /* its path as the SELinux policy sees it */
     struct jail_dir *dirs;  /* directories opened so far */

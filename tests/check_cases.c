@@ -56,6 +56,7 @@
 #include "testutil.h"
 
 #define CASES_TIMEOUT 300           /* seconds per test */
+#define JAIL_FSYNC_MAX_TEST 4       /* src/jail.h: syncfs for more files */
 #define MAX_FILE (16 * 1024 * 1024) /* largest file a test reads */
 #define SPOOL "/var/spool/postfix"  /* queue_directory of every root */
 
@@ -2664,6 +2665,75 @@ START_TEST(jail_copy_rewritten_in_place)
 }
 END_TEST
 
+/*
+ * A file system mounted inside the jail (usr on a tmpfs): the one syncfs
+ * of the jail's file system does not flush it, so every file written
+ * there, and every directory changed there, gets an fsync of its own.
+ * Counted with strace, in a private mount namespace.
+ */
+START_TEST(mount_inside_jail_fsynced)
+{
+    struct fx f;
+    struct run r;
+    struct tree t;
+    char *usr, *log, *text, *p, script[6 * PATH_MAX], list[PATH_MAX];
+    size_t i, files = 0, fsyncs = 0;
+    const char *argv[] = {"/usr/bin/unshare", "-m", "/bin/sh", "-c", NULL,
+			  NULL};
+
+    fx_new(&f, "rh9", NULL);
+    usr = keep(xpath(f.jail, "usr"));
+    ck_assert_int_eq(mkdir(usr, 0755), 0);
+    log = keep(xpath(f.dir, "strace.log"));
+    bprintf(list, sizeof(list), "%s.files", log);
+    bprintf(script, sizeof(script), "mount --make-rprivate / && "
+	    "mount -t tmpfs -o mode=0755 pfc-test %s && "
+	    "strace -f -qq -y -o %s -e trace=fsync,syncfs %s --root %s update "
+	    "&& find %s -type f > %s", usr, log, env_path("PFC_PROG"),
+	    f.root, usr, list);
+    argv[4] = script;
+    spawn(argv, 022, &r);
+    expect_exit(&r, 0, "update with a tmpfs on usr, under strace");
+    run_free(&r);
+
+    /* The tmpfs is gone with the namespace; its file list stays. */
+    text = tu_read(list, NULL);
+    ck_assert_ptr_nonnull(text);
+    for (p = text; (p = strchr(p, '\n')) != NULL; p++)
+	files++;
+    free(text);
+    ck_assert_msg(files > JAIL_FSYNC_MAX_TEST, "only %zu files under usr: "
+		  "too few for a syncfs", files);
+    text = tu_read(log, NULL);
+    ck_assert_ptr_nonnull(text);
+    /* strace -y: fsync(7</ROOT/var/spool/postfix/usr/lib64/.postfix-...>) */
+    for (p = text; (p = strstr(p, "fsync(")) != NULL; p++) {
+	char *end = strchr(p, '\n');
+	char *tmp = strstr(p, "/usr/");
+
+	if (tmp && (end == NULL || tmp < end)
+	    && strstr(tmp, "/" ".postfix-chroot.") != NULL
+	    && (end == NULL || strstr(tmp, "/" ".postfix-chroot.") < end))
+	    fsyncs++;
+    }
+    ck_assert_msg(fsyncs == files, "%zu fsync calls of new files for %zu "
+		  "files on the file system mounted inside the jail:\n%s",
+		  fsyncs, files, text);
+
+    /* And the directory that got the renames: fsync(9</.../usr/lib64>). */
+    bprintf(list, sizeof(list), "%s/%s>)", usr, f.libdir + 4);
+    ck_assert_msg(strstr(text, list) != NULL, "no fsync of %.*s, the "
+		  "directory on the mounted file system that got the "
+		  "renames:\n%s", (int)strlen(list) - 2, list, text);
+    free(text);
+    tree_walk(f.jail, &t);
+    for (i = 0; i < t.n; i++)
+	ck_assert_msg(strncmp(t.v[i].rel, "usr/", 4) != 0, "%s: written "
+		      "below the mount point, not on the tmpfs", t.v[i].rel);
+    tree_free(&t);
+}
+END_TEST
+
 /* state_manifest - the path of F's manifest */
 static char *
 state_manifest(const struct fx *f)
@@ -3577,6 +3647,7 @@ cases_suite(void)
     tcase_add_test(tc, stamp_label_path_changed);
     tcase_add_loop_test(tc, jail_copy_rewritten_in_place, 0, 3);
     tcase_add_test(tc, manifest_old_identity);
+    tcase_add_test(tc, mount_inside_jail_fsynced);
     tcase_add_test(tc, stamp_keeps_no_trigger_warning);
     tcase_add_test(tc, stamp_damaged);
 
