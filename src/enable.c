@@ -94,7 +94,7 @@ cmd_enable(struct pfc *p, int enable, char **names, int nnames)
     struct mcedit_opts o = {0};
     struct mcedit_req req = {0};
     struct mcedit_outcome out = {0};
-    char err[512], *extra, **never, *record;
+    char err[512], why[512], *extra, **never, *record;
     const char *how;
     int conf_fd, state_fd = -1, major, d, ret, status = PFC_EXIT_OK;
     size_t i;
@@ -106,11 +106,13 @@ cmd_enable(struct pfc *p, int enable, char **names, int nnames)
 	msg_error("%s: %s", p->config_dir, strerror(errno));
 	return (PFC_EXIT_FAIL);
     }
-    ret = state_open(p->state_dir, !p->opt.dry_run, &state_fd);
+    ret = state_open(p->state_dir, !p->opt.dry_run, &state_fd, why,
+		     sizeof(why));
     if (ret < 0 && !(ret == -ENOENT && p->opt.dry_run)) {
-	msg_error("%s: %s", p->state_dir, ret == -EPERM ? "state directory, "
-		  "or one above it, not owned by root, writable by others, or "
-		  "a symbolic link" : strerror(-ret));
+	if (why[0])
+	    msg_error("%s: state directory refused: %s", p->state_dir, why);
+	else
+	    msg_error("%s: %s", p->state_dir, strerror(-ret));
 	close(conf_fd);
 	return (PFC_EXIT_FAIL);
     }

@@ -356,17 +356,17 @@ pfc_chroot_wanted(struct pfc *p)
 int
 pfc_lock(struct pfc *p, int lock)
 {
+    char why[512];
     char *lockname;
     int ret;
 
     if (p->locked)
 	return (p->locked - 1);
     p->locked = 1 + PFC_EXIT_FAIL;
-    ret = state_open(p->state_dir, lock && !p->opt.dry_run, &p->state_fd);
-    if (ret == -EPERM) {
-	msg_error("%s: state directory, or one above it, not owned by "
-		  "root, writable by others, or a symbolic link",
-		  p->state_dir);
+    ret = state_open(p->state_dir, lock && !p->opt.dry_run, &p->state_fd,
+		     why, sizeof(why));
+    if (why[0]) {
+	msg_error("%s: state directory refused: %s", p->state_dir, why);
 	return (PFC_EXIT_FAIL);
     }
     if (ret < 0 && !(ret == -ENOENT && (!lock || p->opt.dry_run))) {

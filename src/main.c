@@ -96,11 +96,11 @@ cmd_trigger_filter(struct pfc *p, int fd)
     struct trigger_set ts;
     struct manifest m = {0};
     const char *hit;
-    char *name, *extra, *tok, *save = NULL;
+    char *name, *extra, *tok, *save = NULL, why[512];
     size_t lines;
     int sfd, ret;
 
-    if (state_open(p->state_dir, 0, &sfd) == 0) {
+    if (state_open(p->state_dir, 0, &sfd, why, sizeof(why)) == 0) {
 	name = manifest_name(p->jail_path, ".manifest");
 	manifest_load(sfd, name, &m);
 	free(name);

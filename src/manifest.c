@@ -11,7 +11,7 @@
  *	when CREATE is set, and verifies it is a root-owned directory that
  *	others cannot write, reached from "/" through root-owned directories
  *	that others cannot write (sticky ones excepted) and no symbolic
- *	link.
+ *	link.  On a refusal WHY names the component and the reason.
  *
  *	manifest_name() turns a jail path into a file name: the path without
  *	its leading slash, doubled slashes, "." and ".." components (so that
@@ -61,18 +61,57 @@
 #define MANIFEST_HEADER "# postfix-chroot manifest 1"
 #define MANIFEST_PENDING "# pending"
 
+/* state_refuse - say in WHY which component of ABS (to END) is refused */
+static int
+state_refuse(const char *abs, const char *end, const char *what,
+	     char *why, size_t whylen)
+{
+    snprintf(why, whylen, "%.*s: %s", (int)(end - abs), abs, what);
+    return (-EPERM);
+}
+
+/* state_bad_dir - why directory FD may not be crossed or used, or NULL */
+static const char *
+state_bad_dir(int fd, int allow_sticky)
+{
+    struct stat st;
+
+    if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))
+	return ("not a directory");
+    if (st.st_uid != 0)
+	return ("not owned by root");
+    if ((st.st_mode & 022) && !(allow_sticky && (st.st_mode & S_ISVTX)))
+	return ("writable by group or others");
+    return (NULL);
+}
+
+/* state_bad_name - why NAME below DFD could not be opened as a directory */
+static const char *
+state_bad_name(int dfd, const char *name)
+{
+    struct stat st;
+
+    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0
+	&& S_ISLNK(st.st_mode))
+	return ("a symbolic link");
+    return ("not a directory");
+}
+
 /*
  * state_walk_parent - open the directory above the last component of the
  * absolute path ABS, one component at a time from "/", without following
  * a link; each directory crossed must be root-owned and not writable by
  * group or others (unless sticky, as /tmp is), or whoever can change it
  * could put another state directory, and so another manifest, in the
- * tool's way.  Sets *LAST to the last component; -EPERM when unsafe.
+ * tool's way.  Sets *LAST to the last component (ABS is cut into pieces;
+ * ORIG is an untouched copy, for messages).  -EPERM with WHY set when
+ * unsafe.
  */
 static int
-state_walk_parent(char *abs, char **last)
+state_walk_parent(char *abs, const char *orig, char **last, char *why,
+		  size_t whylen)
 {
-    struct stat st;
+    const char *bad;
     char *comp, *next;
     int fd, sub;
 
@@ -81,10 +120,10 @@ state_walk_parent(char *abs, char **last)
     for (comp = abs; *comp == '/'; comp++)
 	;
     for (;;) {
-	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0
-	    || ((st.st_mode & 022) && !(st.st_mode & S_ISVTX))) {
+	if ((bad = state_bad_dir(fd, 1)) != NULL) {
 	    close(fd);
-	    return (-EPERM);
+	    return (state_refuse(orig, orig + (comp - abs) - (comp > abs + 1),
+				 bad, why, whylen));
 	}
 	if ((next = strchr(comp, '/')) == NULL)
 	    break;
@@ -95,9 +134,15 @@ state_walk_parent(char *abs, char **last)
 	    break;
 	sub = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
 		     | O_CLOEXEC);
+	if (sub < 0 && (errno == ELOOP || errno == ENOTDIR)) {
+	    bad = state_bad_name(fd, comp);
+	    close(fd);
+	    return (state_refuse(orig, orig + (comp - abs) + strlen(comp),
+				 bad, why, whylen));
+	}
 	close(fd);
 	if (sub < 0)
-	    return (errno == ELOOP || errno == ENOTDIR ? -EPERM : -errno);
+	    return (-errno);
 	fd = sub;
 	comp = next;
     }
@@ -107,19 +152,22 @@ state_walk_parent(char *abs, char **last)
 
 /* state_open - open (and maybe make) the state directory DIR */
 int
-state_open(const char *dir, int create, int *fdp)
+state_open(const char *dir, int create, int *fdp, char *why, size_t whylen)
 {
-    char *abs, *last = NULL, cwd[4096];
-    struct stat st;
-    int pfd, fd;
+    char *abs, *orig, *last = NULL, cwd[4096];
+    const char *bad;
+    int pfd, fd, err;
 
+    why[0] = 0;
     if (dir[0] == '/')
 	abs = xstrdup(dir);
     else if (getcwd(cwd, sizeof(cwd)) != NULL)
 	abs = path_join(cwd, dir);
     else
 	return (-errno);
-    if ((pfd = state_walk_parent(abs, &last)) < 0) {
+    orig = xstrdup(abs);
+    if ((pfd = state_walk_parent(abs, orig, &last, why, whylen)) < 0) {
+	free(orig);
 	free(abs);
 	return (pfd);
     }
@@ -127,28 +175,30 @@ state_open(const char *dir, int create, int *fdp)
 	/* "/", "x/." or "x/..": no name to make or check on its own. */
 	fd = openat(pfd, *last ? last : ".", O_RDONLY | O_DIRECTORY
 		    | O_NOFOLLOW | O_CLOEXEC);
+    } else if (create && mkdirat(pfd, last, 0755) < 0 && errno != EEXIST) {
+	fd = -1;
     } else {
-	if (create && mkdirat(pfd, last, 0755) < 0 && errno != EEXIST) {
-	    fd = -1;
-	    goto out;
-	}
 	fd = openat(pfd, last, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
 		    | O_CLOEXEC);
     }
-out:
+    err = errno;
+    if (fd < 0 && (err == ELOOP || err == ENOTDIR))
+	snprintf(why, whylen, "%s: %s", orig, state_bad_name(pfd, last));
+    close(pfd);
     if (fd < 0) {
-	int err = errno;
-
-	close(pfd);
+	free(orig);
 	free(abs);
 	return (-err);
     }
-    close(pfd);
-    free(abs);
-    if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022)) {
+    if ((bad = state_bad_dir(fd, 0)) != NULL) {
+	snprintf(why, whylen, "%s: %s", orig, bad);
 	close(fd);
+	free(orig);
+	free(abs);
 	return (-EPERM);
     }
+    free(orig);
+    free(abs);
     *fdp = fd;
     return (0);
 }

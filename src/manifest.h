@@ -18,7 +18,8 @@ struct manifest {
     int pending;        /* written before changes: a run may have died */
 };
 
-int state_open(const char *dir, int create, int *fdp);
+int state_open(const char *dir, int create, int *fdp, char *why,
+	       size_t whylen);
 char *manifest_name(const char *jail, const char *suffix);
 int manifest_load(int sfd, const char *name, struct manifest *m);
 int manifest_save(int sfd, const char *name, const struct manifest *m);

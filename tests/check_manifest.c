@@ -102,11 +102,12 @@ END_TEST
 static int
 state_dir(char *dir, size_t len)
 {
+    char why[512];
     int fd, ret;
 
     tu_need_root();
     tu_newdir(dir, len, "state");
-    ret = state_open(dir, 0, &fd);
+    ret = state_open(dir, 0, &fd, why, sizeof(why));
     ck_assert_msg(ret == 0, "state_open %s: got %d, want 0", dir, ret);
     return (fd);
 }
@@ -470,7 +471,7 @@ state_parent(const struct state_case *c, const char *top, char *buf,
 START_TEST(test_state_table)
 {
     const struct state_case *c = &state_cases[_i];
-    char top[PATH_MAX], dir[PATH_MAX], good[PATH_MAX];
+    char top[PATH_MAX], dir[PATH_MAX], good[PATH_MAX], why[512];
     struct stat st;
     int fd = -1, ret;
 
@@ -495,9 +496,14 @@ START_TEST(test_state_table)
 	tu_write_str(dir, "not a directory\n");
 	break;
     }
-    ret = state_open(dir, c->create, &fd);
+    ret = state_open(dir, c->create, &fd, why, sizeof(why));
     ck_assert_msg(ret == c->ret, "%s: got %d, want %d", c->name, ret,
 		  c->ret);
+    ck_assert_msg((ret == -EPERM || ret == -ENOTDIR) == (why[0] != 0),
+		  "%s: got %d and reason \"%s\"", c->name, ret, why);
+    if (c->parent == P_LINK || c->kind == 1)
+	ck_assert_msg(strstr(why, "symbolic link") != NULL, "%s: reason "
+		      "\"%s\", want a symbolic link named", c->name, why);
     if (ret == 0) {
 	ck_assert_msg(fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode),
 		      "%s: got no directory descriptor", c->name);
