@@ -495,24 +495,6 @@ deps_escape(FILE *fp, const char *s)
     }
 }
 
-/* deps_write - write all N bytes of BUF to FD */
-static int
-deps_write(int fd, const char *buf, size_t n)
-{
-    ssize_t w;
-
-    while (n > 0) {
-	if ((w = write(fd, buf, n)) < 0) {
-	    if (errno == EINTR)
-		continue;
-	    return (-errno);
-	}
-	buf += w;
-	n -= (size_t)w;
-    }
-    return (0);
-}
-
 /* deps_hexval - value of one hex digit, or -1 */
 static int
 deps_hexval(int c)
@@ -705,7 +687,7 @@ deps_save(int sfd, const char *name, const char *key)
     if (fd < 0) {
 	ret = -errno;
     } else {
-	ret = deps_write(fd, text, len);
+	ret = write_all(fd, text, len);
 	if (close(fd) < 0 && ret == 0)
 	    ret = -errno;
 	if (ret == 0 && renameat(sfd, tmp, sfd, name) < 0)

@@ -69,19 +69,12 @@ static int
 jail_dir_safe(struct jail *j, int fd, int allow_sticky)
 {
     struct stat st;
+    const char *why;
 
     if (fstat(fd, &st) < 0)
 	return (-errno);
-    if (!S_ISDIR(st.st_mode)) {
-	j->why = "not a directory";
-	return (-EPERM);
-    }
-    if (st.st_uid != 0) {
-	j->why = "directory not owned by root";
-	return (-EPERM);
-    }
-    if ((st.st_mode & 022) && !(allow_sticky && (st.st_mode & S_ISVTX))) {
-	j->why = "directory writable by group or others";
+    if ((why = dir_unsafe(&st, allow_sticky)) != NULL) {
+	j->why = why;
 	return (-EPERM);
     }
     return (0);
@@ -113,7 +106,7 @@ jail_open(struct jail *j, const char *path, const char *label_path)
 {
     struct stat st;
     char *copy, *comp, *save = NULL;
-    int fd, next, ret;
+    int fd, next = -1, ret = 0;
 
     memset(j, 0, sizeof(*j));
     j->fd = -1;
@@ -420,18 +413,8 @@ jail_copy(int fd, int srcfd, const char *buf, size_t len)
     ssize_t n;
     int ret;
 
-    if (srcfd < 0) {
-	while (len > 0) {
-	    if ((n = write(fd, buf, len)) < 0) {
-		if (errno == EINTR)
-		    continue;
-		return (-errno);
-	    }
-	    buf += n;
-	    len -= (size_t)n;
-	}
-	return (0);
-    }
+    if (srcfd < 0)
+	return (write_all(fd, buf, len));
     if ((ret = jail_copy_range(fd, srcfd)) != 0)
 	return (ret < 0 ? ret : 0);
     if (lseek(srcfd, 0, SEEK_SET) < 0)
@@ -443,7 +426,7 @@ jail_copy(int fd, int srcfd, const char *buf, size_t len)
 	    continue;
 	if (n <= 0)
 	    break;
-	if (jail_copy(fd, -1, tmp, (size_t)n) < 0) {
+	if (write_all(fd, tmp, (size_t)n) < 0) {
 	    n = -1;
 	    break;
 	}

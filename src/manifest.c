@@ -76,13 +76,9 @@ state_bad_dir(int fd, int allow_sticky)
 {
     struct stat st;
 
-    if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))
+    if (fstat(fd, &st) < 0)
 	return ("not a directory");
-    if (st.st_uid != 0)
-	return ("not owned by root");
-    if ((st.st_mode & 022) && !(allow_sticky && (st.st_mode & S_ISVTX)))
-	return ("writable by group or others");
-    return (NULL);
+    return (dir_unsafe(&st, allow_sticky));
 }
 
 /* state_bad_name - why NAME below DFD could not be opened as a directory */

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "deps.h"
@@ -279,4 +280,41 @@ path_is_below(const char *path, const char *dir)
     if (strncmp(path, dir, n) != 0)
 	return (0);
     return (path[n] == 0 || path[n] == '/' || (n == 1 && dir[0] == '/'));
+}
+
+/* write_all - write all N bytes of BUF to FD; 0 or a negative errno */
+int
+write_all(int fd, const void *buf, size_t n)
+{
+    const char *p = buf;
+    ssize_t w;
+
+    while (n > 0) {
+	if ((w = write(fd, p, n)) < 0) {
+	    if (errno == EINTR)
+		continue;
+	    return (-errno);
+	}
+	p += w;
+	n -= (size_t)w;
+    }
+    return (0);
+}
+
+/*
+ * dir_unsafe - why the directory whose status is ST may not be trusted
+ * by a root process, or NULL: it must be a directory, owned by root, and
+ * not writable by group or others (sticky ones such as /tmp excepted
+ * with ALLOW_STICKY), or its entries can change between check and use.
+ */
+const char *
+dir_unsafe(const struct stat *st, int allow_sticky)
+{
+    if (!S_ISDIR(st->st_mode))
+	return ("not a directory");
+    if (st->st_uid != 0)
+	return ("directory not owned by root");
+    if ((st->st_mode & 022) && !(allow_sticky && (st->st_mode & S_ISVTX)))
+	return ("directory writable by group or others");
+    return (NULL);
 }

@@ -33,5 +33,9 @@ const char *path_basename(const char *p);
 char *path_dirname(const char *p);
 int path_is_below(const char *path, const char *dir);
 int path_rel_ok(const char *path);
+int write_all(int fd, const void *buf, size_t n);
+
+struct stat;
+const char *dir_unsafe(const struct stat *st, int allow_sticky);
 
 #endif
