@@ -20,10 +20,13 @@
  *
  *	cmd_update() brings the jail in line with the plan in two passes: it
  *	first decides, without writing, what each item needs (nothing, added,
- *	updated, or a refusal), then records the paths it is about to create
- *	in the manifest, writes, removes what it installed earlier and no
- *	longer wants, deepest first, removes temporary files a killed run
- *	left, fsyncs the directories and saves the final manifest.  An item
+ *	updated, or a refusal), then appends the paths it is about to create
+ *	to the manifest, writes the files under temporary names and makes
+ *	them and that block durable in one flush, only then makes the new
+ *	directories and renames, removes temporary files a killed run left
+ *	and what it installed earlier and no longer wants, deepest first,
+ *	and makes the directories durable together with the new manifest,
+ *	which it then renames into place.  An item
  *	is unchanged when type, owner, mode, size, modification time and
  *	label match; the copy keeps the source's modification time, so a
  *	second run reads no file contents.

@@ -24,10 +24,14 @@
  *	MTIME, all on the descriptor, fsync, then rename() over REL.
  *	jail_write_link() does the same for a symbolic link.  The same steps
  *	exist one by one for batches: jail_stage_file() and jail_stage_link()
- *	make the temporary entry, jail_flush() makes a batch durable,
- *	jail_commit() renames, jail_discard() drops.  Running daemons
+ *	make the temporary entry (in REL's directory, or in the nearest one
+ *	above it when that is still missing: staging makes no directory),
+ *	jail_flush() makes a batch durable, jail_commit() makes the missing
+ *	directories and renames, jail_discard() drops.  Running daemons
  *	keep the inode they have mapped.  jail_sync() makes every directory
- *	that changed durable (fsync, or one syncfs for many).
+ *	that changed durable (fsync, or one syncfs for many).  Both take
+ *	descriptors outside the jail (the manifest) to make durable in the
+ *	same step: the syncfs covers those on the jail's file system.
  *
  *	jail_remove() unlinks REL (or removes the directory REL when
  *	WANT_DIR) after checking that it is root-owned.  jail_clean_tmp()
@@ -436,18 +440,52 @@ jail_copy(int fd, int srcfd, const char *buf, size_t len)
     return ((int)n);
 }
 
-/* jail_finish - rename the finished temporary TMP over NAME */
+/* jail_finish - rename the temporary TMP in SDFD over NAME in DFD */
 static int
-jail_finish(struct jail *j, int dfd, const char *tmp, const char *name)
+jail_finish(struct jail *j, int sdfd, const char *tmp, int dfd,
+	    const char *name)
 {
-    if (renameat(dfd, tmp, dfd, name) < 0) {
+    if (renameat(sdfd, tmp, dfd, name) < 0) {
 	int ret = -errno;
 
-	unlinkat(dfd, tmp, 0);
+	unlinkat(sdfd, tmp, 0);
 	return (ret);
     }
     jail_mark_dirty_fd(j, dfd);
+    if (sdfd != dfd)
+	jail_mark_dirty_fd(j, sdfd);
     return (0);
+}
+
+/*
+ * jail_stage_dir - where REL's temporary entry goes: its own directory
+ * when that exists, else the nearest directory above it that does (the
+ * same file system), so that staging makes no directory: a directory is
+ * a name the manifest must know before it may exist, and the staged
+ * entries are made before the manifest's new block is durable.
+ * ST->rel is then set, and jail_commit() makes the directories.
+ */
+static int
+jail_stage_dir(struct jail *j, const char *rel, struct jail_staged *st)
+{
+    char *dir, *up;
+    int ret;
+
+    st->rel = NULL;
+    if ((ret = jail_split(j, rel, 0, &st->dfd, &st->name)) != -ENOENT)
+	return (ret);
+    dir = path_dirname(rel);
+    for (;;) {
+	up = path_dirname(dir);
+	free(dir);
+	dir = up;
+	ret = jail_dir(j, dir, 0, &st->dfd);
+	if (ret != -ENOENT || strcmp(dir, ".") == 0)
+	    break;
+    }
+    free(dir);
+    st->rel = rel;
+    return (ret);
 }
 
 /* jail_stage_file - write REL's new bytes under a temporary name */
@@ -460,7 +498,7 @@ jail_stage_file(struct jail *j, const char *rel, int srcfd, const char *buf,
     int fd, ret, tries;
 
     st->fd = -1;
-    if ((ret = jail_split(j, rel, 1, &st->dfd, &st->name)) < 0)
+    if ((ret = jail_stage_dir(j, rel, st)) < 0)
 	return (ret);
     for (tries = 0;; tries++) {
 	jail_tmpname(st->tmp, sizeof(st->tmp));
@@ -516,7 +554,7 @@ jail_stage_link(struct jail *j, const char *rel, const char *target,
     int ret, tries;
 
     st->fd = -1;
-    if ((ret = jail_split(j, rel, 1, &st->dfd, &st->name)) < 0)
+    if ((ret = jail_stage_dir(j, rel, st)) < 0)
 	return (ret);
     for (tries = 0;; tries++) {
 	jail_tmpname(st->tmp, sizeof(st->tmp));
@@ -542,30 +580,55 @@ jail_stage_link(struct jail *j, const char *rel, const char *target,
 }
 
 /*
- * jail_flush - make the bytes of N staged files durable.  A few files
- * are fsynced one by one; for more, one syncfs() of the jail's file
- * system costs one journal commit instead of one per file (a first
- * population writes a few dozen).  A file below something mounted
- * inside the jail is on another file system, which that syncfs() does
- * not flush: it is fsynced on its own.
+ * jail_sync_extra - fsync the NEXTRA descriptors EXTRA (files outside the
+ * jail: the manifest) that a syncfs() of the jail's file system did not
+ * flush: all of them unless SYNCED, else those on another file system.
+ */
+static int
+jail_sync_extra(const struct jail *j, const int *extra, size_t nextra,
+		int synced)
+{
+    struct stat st;
+    size_t i;
+    int ret = 0;
+
+    for (i = 0; i < nextra; i++) {
+	if (synced && fstat(extra[i], &st) == 0 && st.st_dev == j->dev)
+	    continue;
+	if (fsync(extra[i]) < 0 && ret == 0)
+	    ret = -errno;
+    }
+    return (ret);
+}
+
+/*
+ * jail_flush - make the bytes of N staged files durable, and the NEXTRA
+ * descriptors EXTRA with them.  A few are fsynced one by one; for more,
+ * one syncfs() of the jail's file system costs one journal commit
+ * instead of one per file (a first population writes a few dozen).  A
+ * file below something mounted inside the jail is on another file
+ * system, which that syncfs() does not flush: it is fsynced on its own.
  */
 int
-jail_flush(struct jail *j, struct jail_staged *st, size_t n)
+jail_flush(struct jail *j, struct jail_staged *st, size_t n,
+	   const int *extra, size_t nextra)
 {
     size_t i, files = 0;
-    int ret = 0;
+    int ret = 0, synced;
 
     for (i = 0; i < n; i++)
 	files += (st[i].fd >= 0);
-    if (files > JAIL_FSYNC_MAX && syncfs(j->fd) < 0)
+    synced = files + nextra > JAIL_FSYNC_MAX;
+    if (synced && syncfs(j->fd) < 0)
 	ret = -errno;
 
     /* One by one: a few files, or those below a mount inside the jail. */
     for (i = 0; i < n && ret == 0; i++)
-	if (st[i].fd >= 0 && (files <= JAIL_FSYNC_MAX
-			      || jail_other_fs(j, st[i].dfd))
+	if (st[i].fd >= 0 && (!synced || jail_other_fs(j, st[i].dfd))
 	    && fsync(st[i].fd) < 0)
 	    ret = -errno;
+    if (ret == 0)
+	ret = jail_sync_extra(j, extra, nextra, synced);
     for (i = 0; i < n; i++) {
 	if (st[i].fd >= 0 && close(st[i].fd) < 0 && ret == 0)
 	    ret = -errno;
@@ -574,11 +637,20 @@ jail_flush(struct jail *j, struct jail_staged *st, size_t n)
     return (ret);
 }
 
-/* jail_commit - give a staged entry its final name */
+/*
+ * jail_commit - give a staged entry its final name, making the
+ * directories above it first when it was staged higher up.
+ */
 int
 jail_commit(struct jail *j, struct jail_staged *st)
 {
-    return (jail_finish(j, st->dfd, st->tmp, st->name));
+    int dfd = st->dfd, ret;
+
+    if (st->rel && (ret = jail_split(j, st->rel, 1, &dfd, &st->name)) < 0) {
+	unlinkat(st->dfd, st->tmp, 0);
+	return (ret);
+    }
+    return (jail_finish(j, st->dfd, st->tmp, dfd, st->name));
 }
 
 /* jail_discard - drop a staged entry */
@@ -603,7 +675,7 @@ jail_write_file(struct jail *j, const char *rel, int srcfd, const char *buf,
     if ((ret = jail_stage_file(j, rel, srcfd, buf, len, mode, mtime,
 			       &st)) < 0)
 	return (ret);
-    if ((ret = jail_flush(j, &st, 1)) < 0) {
+    if ((ret = jail_flush(j, &st, 1, NULL, 0)) < 0) {
 	jail_discard(j, &st);
 	return (ret);
     }
@@ -695,27 +767,31 @@ jail_clean_tmp(struct jail *j, const char *reldir)
 }
 
 /*
- * jail_sync - make every directory that changed durable: one by one when
- * there are a few, else with one syncfs() of the jail's file system, as
- * for a batch of files (a first population changes half a dozen), and
- * one by one again those on another file system mounted inside the jail.
+ * jail_sync - make every directory that changed durable, and the NEXTRA
+ * descriptors EXTRA with them: one by one when there are a few, else
+ * with one syncfs() of the jail's file system, as for a batch of files
+ * (a first population changes half a dozen), and one by one again those
+ * on another file system mounted inside the jail.
  */
 int
-jail_sync(struct jail *j)
+jail_sync(struct jail *j, const int *extra, size_t nextra)
 {
     size_t i, dirty = 0;
-    int ret = 0;
+    int ret = 0, synced;
 
     for (i = 0; i < j->ndirs; i++)
 	dirty += j->dirs[i].dirty;
-    if (dirty > JAIL_FSYNC_MAX && syncfs(j->fd) < 0)
+    synced = dirty + nextra > JAIL_FSYNC_MAX;
+    if (synced && syncfs(j->fd) < 0)
 	ret = -errno;
     for (i = 0; i < j->ndirs; i++) {
-	if ((dirty <= JAIL_FSYNC_MAX || j->dirs[i].other_fs)
+	if ((!synced || j->dirs[i].other_fs)
 	    && j->dirs[i].dirty && fsync(j->dirs[i].fd) < 0 && ret == 0)
 	    ret = -errno;
 	j->dirs[i].dirty = 0;
     }
+    if (ret == 0)
+	ret = jail_sync_extra(j, extra, nextra, synced);
     return (ret);
 }
 

@@ -18,6 +18,8 @@ struct jail_staged {
     int dfd;                /* its directory (owned by the jail) */
     int fd;                 /* the open file, -1 for a link or once flushed */
     const char *name;       /* final name (points into the caller's path) */
+    const char *rel;        /* the caller's path, when DFD is a directory
+			     * above the final one, which may not exist */
     char tmp[64];           /* temporary name */
 };
 
@@ -53,14 +55,15 @@ int jail_stage_file(struct jail *j, const char *rel, int srcfd,
 		    const struct timespec *mtime, struct jail_staged *st);
 int jail_stage_link(struct jail *j, const char *rel, const char *target,
 		    struct jail_staged *st);
-int jail_flush(struct jail *j, struct jail_staged *st, size_t n);
+int jail_flush(struct jail *j, struct jail_staged *st, size_t n,
+	       const int *extra, size_t nextra);
 int jail_commit(struct jail *j, struct jail_staged *st);
 void jail_discard(struct jail *j, struct jail_staged *st);
 int jail_remove(struct jail *j, const char *rel, int want_dir);
 int jail_get_label(struct jail *j, const char *rel, char **ctx);
 char *jail_label_path(const struct jail *j, const char *rel);
 int jail_clean_tmp(struct jail *j, const char *reldir);
-int jail_sync(struct jail *j);
+int jail_sync(struct jail *j, const int *extra, size_t nextra);
 void jail_close(struct jail *j);
 
 #endif

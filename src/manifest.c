@@ -23,14 +23,23 @@
  *	identity of the copy (device, inode and change time of the source it
  *	was copied from, inode and change time of the copy), which update
  *	uses to know when a source or the copy changed without a change of
- *	size or modification time.  A manifest saved with
- *	PENDING set carries a "# pending" line: update writes it before it
- *	changes the jail and replaces it when done, so finding it means a
- *	run died half-way and left temporary files to clean.  A missing
- *	manifest is an empty one.
- *	manifest_save() writes a new one atomically (temporary file, fsync,
- *	rename, fsync of the directory).  manifest_add() appends or updates;
- *	manifest_sort() orders by path for manifest_find().
+ *	size or modification time.  A manifest saved with PENDING set
+ *	carries a "# pending" line (a run died half-way).  After the saved
+ *	record come the blocks runs appended ("# adding", entries, "# end"):
+ *	the names a run was about to create.  A complete block's entries
+ *	count and set PENDING; a last block cut short, or a file cut while
+ *	it was being made, is what a run wrote just before it died, before
+ *	it created anything, and is ignored (TORN is set: the file is then
+ *	rewritten, not appended to).  A missing manifest is an empty one.
+ *
+ *	manifest_append() adds such a block, or makes the file with it, and
+ *	leaves the flush to the caller, who makes it and the state directory
+ *	durable with its own first flush and creates no name before.
+ *	manifest_write() writes a new record under a temporary name
+ *	(fsynced or not), and manifest_install() renames it into place;
+ *	manifest_save() does both, durably (fsync of the file and of the
+ *	directory).  manifest_add() appends or updates; manifest_sort()
+ *	orders by path for manifest_find().
  *
  *	manifest_lock() takes an exclusive flock() on the lock file, waiting
  *	up to WAIT_SECONDS (0: do not wait).  It returns the descriptor,
@@ -56,10 +65,13 @@
 #include <unistd.h>
 
 #include "manifest.h"
+#include "diag.h"
 #include "util.h"
 
 #define MANIFEST_HEADER "# postfix-chroot manifest 1"
 #define MANIFEST_PENDING "# pending"
+#define MANIFEST_ADDING "# adding"
+#define MANIFEST_END "# end"
 
 /* state_refuse - say in WHY which component of ABS (to END) is refused */
 static int
@@ -344,11 +356,96 @@ manifest_file_ok(int fd)
     return (0);
 }
 
+/* manifest_lines - add the "KIND PATH[<tab>ID]" lines of TEXT to M */
+static int
+manifest_lines(char *text, struct manifest *m)
+{
+    char *line, *save = NULL;
+
+    for (line = strtok_r(text, "\n", &save); line;
+	 line = strtok_r(NULL, "\n", &save)) {
+	char *id = strchr(line, '\t');
+
+	if (id)
+	    *id++ = 0;
+	if (strchr("fld", line[0]) == NULL || line[1] != ' '
+	    || !path_rel_ok(line + 2) || (id && !manifest_id_ok(id)))
+	    return (-EINVAL);
+	manifest_add(m, line[0], line + 2);
+	if (id)
+	    manifest_set_id(m, line + 2, id);
+    }
+    return (0);
+}
+
+/*
+ * manifest_cut - is P (N bytes, the end of the file) the cut beginning
+ * of a block: a prefix of its first line, or zeros where a file system
+ * extended the file before the bytes reached the disk?
+ */
+static int
+manifest_cut(const char *p, size_t n)
+{
+    static const char begin[] = MANIFEST_ADDING "\n";
+    size_t i;
+
+    if (n < sizeof(begin) && memcmp(p, begin, n) == 0)
+	return (1);
+    for (i = 0; i < n && p[i] == 0; i++)
+	;
+    return (i == n);
+}
+
+/*
+ * manifest_blocks - the blocks appended after the saved record, from
+ * BLK (the newline before the first "# adding") to END.  A complete
+ * block ("# end" line included) counts; a last block without its end is
+ * what a run wrote just before it died, and that run created nothing
+ * before the block was durable: it is ignored, whatever it holds.
+ */
+static int
+manifest_blocks(char *blk, char *end, struct manifest *m)
+{
+    static const char begin[] = "\n" MANIFEST_ADDING "\n";
+    static const char fin[] = "\n" MANIFEST_END "\n";
+    char *body, *stop;
+
+    while (blk) {
+	body = blk + sizeof(begin) - 1;
+	stop = memmem(body - 1, (size_t)(end - body + 1), fin,
+		      sizeof(fin) - 1);
+	if (stop == NULL) {
+	    m->torn = 1;
+	    return (0);
+	}
+	stop[1] = 0;
+	if (memchr(body, 0, (size_t)(stop + 1 - body)) != NULL
+	    || manifest_lines(body, m) < 0)
+	    return (-EINVAL);
+	m->pending = 1;
+	body = stop + sizeof(fin) - 1;
+	if (body == end)
+	    return (0);
+	if ((size_t)(end - body) >= sizeof(begin) - 2
+	    && memcmp(body, begin + 1, sizeof(begin) - 2) == 0) {
+	    blk = body - 1;
+	} else if (manifest_cut(body, (size_t)(end - body))) {
+	    m->torn = 1;
+	    return (0);
+	} else {
+	    return (-EINVAL);
+	}
+    }
+    return (0);
+}
+
 /* manifest_load - read the record NAME in SFD; missing is empty */
 int
 manifest_load(int sfd, const char *name, struct manifest *m)
 {
-    char *buf, *line, *save = NULL;
+    static const char begin[] = "\n" MANIFEST_ADDING "\n";
+    char *buf, *body, *blk, *cend, *end;
+    struct stat st;
     size_t len;
     int fd, ret;
 
@@ -358,7 +455,7 @@ manifest_load(int sfd, const char *name, struct manifest *m)
     fd = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
 	return (errno == ENOENT ? 0 : -errno);
-    if (manifest_file_ok(fd) < 0) {
+    if (manifest_file_ok(fd) < 0 || fstat(fd, &st) < 0) {
 	close(fd);
 	return (-EINVAL);
     }
@@ -366,77 +463,237 @@ manifest_load(int sfd, const char *name, struct manifest *m)
     close(fd);
     if (ret < 0)
 	return (ret);
-    if (strncmp(buf, MANIFEST_HEADER "\n", sizeof(MANIFEST_HEADER)) != 0
-	|| memchr(buf, 0, len) != NULL) {
+    m->exists = 1;
+    m->ino = st.st_ino;
+    m->size = (off_t)len;
+
+    /*
+     * A run that made the manifest died before the first write reached
+     * the disk: nothing of that run is in the jail yet.  The file is cut
+     * in its header, or all zeros, of any length, where a file system
+     * extended it before the bytes arrived.
+     */
+    if ((len < sizeof(MANIFEST_HEADER)
+	 && memcmp(buf, MANIFEST_HEADER, len) == 0)
+	|| (buf[0] == 0 && manifest_cut(buf, len))) {
+	m->torn = 1;
+	free(buf);
+	return (0);
+    }
+    if (strncmp(buf, MANIFEST_HEADER "\n", sizeof(MANIFEST_HEADER)) != 0) {
 	free(buf);
 	return (-EINVAL);
     }
-    line = buf + sizeof(MANIFEST_HEADER);
-    if (strncmp(line, MANIFEST_PENDING "\n", sizeof(MANIFEST_PENDING)) == 0) {
-	m->pending = 1;
-	line += sizeof(MANIFEST_PENDING);
-    }
-    for (line = strtok_r(line, "\n", &save); line;
-	 line = strtok_r(NULL, "\n", &save)) {
-	char *id = strchr(line, '\t');
 
-	if (id)
-	    *id++ = 0;
-	if (strchr("fld", line[0]) == NULL || line[1] != ' '
-	    || !path_rel_ok(line + 2) || (id && !manifest_id_ok(id))) {
-	    free(buf);
-	    manifest_free(m);
-	    return (-EINVAL);
+    /* The saved record, then the blocks runs appended. */
+    body = buf + sizeof(MANIFEST_HEADER);
+    end = buf + len;
+    blk = memmem(body - 1, (size_t)(end - body + 1), begin,
+		 sizeof(begin) - 1);
+    cend = blk ? blk + 1 : end;
+    if (blk == NULL) {
+	char *last = memrchr(body - 1, '\n', (size_t)(end - body + 1));
+
+	if (++last < end && manifest_cut(last, (size_t)(end - last))) {
+	    m->torn = 1;
+	    cend = last;
 	}
-	manifest_add(m, line[0], line + 2);
-	if (id)
-	    manifest_set_id(m, line + 2, id);
     }
+    if (buf[len - 1] != '\n')
+	m->torn = 1;		/* every record written ends in a newline */
+    ret = memchr(body, 0, (size_t)(cend - body)) ? -EINVAL : 0;
+    if (ret == 0)
+	ret = manifest_blocks(blk, end, m);
+    *cend = 0;
+    if (ret == 0 && strncmp(body, MANIFEST_PENDING "\n",
+			    sizeof(MANIFEST_PENDING)) == 0) {
+	m->pending = 1;
+	body += sizeof(MANIFEST_PENDING);
+    }
+    if (ret == 0)
+	ret = manifest_lines(body, m);
     free(buf);
+    if (ret < 0) {
+	manifest_free(m);
+	return (ret);
+    }
     manifest_sort(m);
     return (0);
 }
 
-/* manifest_save - write the record NAME in SFD atomically */
+/* manifest_text - the record M as text, optionally with its header */
+static char *
+manifest_text(const struct manifest *m, int header, const char *first,
+	      const char *last, size_t *lenp)
+{
+    char *text = NULL;
+    size_t i;
+    FILE *fp;
+
+    if ((fp = open_memstream(&text, lenp)) == NULL)
+	msg_fatal(1, "out of memory");
+    if (header)
+	fprintf(fp, "%s\n", MANIFEST_HEADER);
+    if (first)
+	fprintf(fp, "%s\n", first);
+    for (i = 0; i < m->n; i++) {
+	fputc(m->v[i].kind, fp);
+	fputc(' ', fp);
+	fputs(m->v[i].path, fp);
+	if (m->v[i].id) {
+	    fputc('\t', fp);
+	    fputs(m->v[i].id, fp);
+	}
+	fputc('\n', fp);
+    }
+    if (last)
+	fprintf(fp, "%s\n", last);
+    if (fclose(fp) != 0)
+	msg_fatal(1, "out of memory");
+    return (text);
+}
+
+/*
+ * manifest_write - write the record M to a temporary file next to NAME,
+ * made durable with SYNC; manifest_install() puts it in place.
+ */
+int
+manifest_write(int sfd, const char *name, const struct manifest *m,
+	       int sync, struct manifest_tmp *t)
+{
+    size_t len;
+    char *text;
+    int ret = 0;
+
+    t->tmp = xasprintf(".%s.%ld.tmp", name, (long)getpid());
+    unlinkat(sfd, t->tmp, 0);
+    t->fd = openat(sfd, t->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
+		   | O_CLOEXEC, 0644);
+    if (t->fd < 0) {
+	ret = -errno;
+	free(t->tmp);
+	t->tmp = NULL;
+	return (ret);
+    }
+    text = manifest_text(m, 1, m->pending ? MANIFEST_PENDING : NULL, NULL,
+			 &len);
+    ret = write_all(t->fd, text, len);
+    free(text);
+    if (ret == 0 && sync && fsync(t->fd) < 0)
+	ret = -errno;
+    if (ret < 0)
+	manifest_abandon(sfd, t);
+    return (ret);
+}
+
+/*
+ * manifest_install - rename the temporary file of manifest_write() over
+ * NAME; with SYNC_DIR, fsync the directory too.
+ */
+int
+manifest_install(int sfd, const char *name, struct manifest_tmp *t,
+		 int sync_dir)
+{
+    int ret = 0;
+
+    if (close(t->fd) < 0)
+	ret = -errno;
+    t->fd = -1;
+    if (ret == 0 && renameat(sfd, t->tmp, sfd, name) < 0)
+	ret = -errno;
+    if (ret < 0)
+	unlinkat(sfd, t->tmp, 0);
+    else if (sync_dir && fsync(sfd) < 0)
+	ret = -errno;
+    free(t->tmp);
+    t->tmp = NULL;
+    return (ret);
+}
+
+/* manifest_abandon - drop the temporary file of manifest_write() */
+void
+manifest_abandon(int sfd, struct manifest_tmp *t)
+{
+    if (t->fd >= 0)
+	close(t->fd);
+    t->fd = -1;
+    if (t->tmp)
+	unlinkat(sfd, t->tmp, 0);
+    free(t->tmp);
+    t->tmp = NULL;
+}
+
+/* manifest_save - write the record NAME in SFD atomically and durably */
 int
 manifest_save(int sfd, const char *name, const struct manifest *m)
 {
-    char *tmp = xasprintf(".%s.%ld.tmp", name, (long)getpid());
-    FILE *fp;
-    size_t i;
-    int fd, ret = 0;
+    struct manifest_tmp t;
+    int ret;
 
-    unlinkat(sfd, tmp, 0);
-    fd = openat(sfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
-		| O_CLOEXEC, 0644);
-    if (fd < 0) {
-	ret = -errno;
-	free(tmp);
+    if ((ret = manifest_write(sfd, name, m, 1, &t)) < 0)
 	return (ret);
+    return (manifest_install(sfd, name, &t, 1));
+}
+
+/*
+ * manifest_append - record ADDS, the entries a run is about to create,
+ * in the manifest NAME of SFD, whose loaded contents are OLD: as one
+ * block appended to the file, or a new file holding the block when
+ * there is none.  Nothing is flushed: *FDP is the descriptor to make
+ * durable, with SFD (which holds its name), before the first of ADDS is
+ * created.  A file that does not end where it was read, or ends in a
+ * cut block, is replaced instead by OLD and ADDS marked pending,
+ * atomically and durably (*FDP is -1).
+ */
+int
+manifest_append(int sfd, const char *name, const struct manifest *old,
+		const struct manifest *adds, int *fdp)
+{
+    struct manifest all = {0};
+    struct stat st;
+    size_t len, i;
+    char *text;
+    int fd = -1, created = 0, ret;
+
+    *fdp = -1;
+    if (old->exists && !old->torn) {
+	fd = openat(sfd, name, O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK
+		    | O_CLOEXEC);
+	if (fd >= 0 && (manifest_file_ok(fd) < 0 || fstat(fd, &st) < 0
+			|| st.st_ino != old->ino || st.st_size != old->size)) {
+	    close(fd);
+	    fd = -1;
+	}
+    } else if (!old->exists) {
+	fd = openat(sfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
+		    | O_CLOEXEC, 0644);
+	if (fd < 0 && errno != EEXIST)
+	    return (-errno);
+	created = (fd >= 0);
     }
-    if ((fp = fdopen(fd, "w")) == NULL) {
-	ret = -errno;
-	close(fd);
-    } else {
-	fprintf(fp, "%s\n", MANIFEST_HEADER);
-	if (m->pending)
-	    fprintf(fp, "%s\n", MANIFEST_PENDING);
-	for (i = 0; i < m->n; i++)
-	    fprintf(fp, "%c %s%s%s\n", m->v[i].kind, m->v[i].path,
-		    m->v[i].id ? "\t" : "", m->v[i].id ? m->v[i].id : "");
-	if (fflush(fp) != 0 || ferror(fp) || fsync(fd) < 0)
-	    ret = -errno;
-	if (fclose(fp) != 0 && ret == 0)
-	    ret = -errno;
+    if (fd >= 0) {
+	text = manifest_text(adds, created, MANIFEST_ADDING, MANIFEST_END,
+			     &len);
+	ret = write_all(fd, text, len);
+	free(text);
+	if (ret < 0) {
+	    close(fd);
+	    return (ret);
+	}
+	*fdp = fd;
+	return (0);
     }
-    if (ret == 0 && renameat(sfd, tmp, sfd, name) < 0)
-	ret = -errno;
-    if (ret < 0)
-	unlinkat(sfd, tmp, 0);
-    else
-	fsync(sfd);
-    free(tmp);
-    return (ret ? ret : 0);
+    for (i = 0; i < old->n; i++) {
+	manifest_add(&all, old->v[i].kind, old->v[i].path);
+	manifest_set_id(&all, old->v[i].path, old->v[i].id);
+    }
+    for (i = 0; i < adds->n; i++)
+	manifest_add(&all, adds->v[i].kind, adds->v[i].path);
+    manifest_sort(&all);
+    all.pending = 1;
+    ret = manifest_save(sfd, name, &all);
+    manifest_free(&all);
+    return (ret);
 }
 
 /* manifest_free - release the record */

@@ -3,6 +3,7 @@
 #define PFC_MANIFEST_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #define MANIFEST_MAX_SIZE (16UL * 1024 * 1024)
 
@@ -16,6 +17,16 @@ struct manifest {
     struct manifest_entry *v;
     size_t n;
     int pending;        /* written before changes: a run may have died */
+    int exists;         /* read from a file */
+    int torn;           /* the file ends in a cut block: do not append */
+    ino_t ino;          /* the file read, and its size */
+    off_t size;
+};
+
+/* A manifest written under a temporary name, not yet in place. */
+struct manifest_tmp {
+    int fd;
+    char *tmp;
 };
 
 int state_open(const char *dir, int create, int *fdp, char *why,
@@ -23,6 +34,13 @@ int state_open(const char *dir, int create, int *fdp, char *why,
 char *manifest_name(const char *jail, const char *suffix);
 int manifest_load(int sfd, const char *name, struct manifest *m);
 int manifest_save(int sfd, const char *name, const struct manifest *m);
+int manifest_write(int sfd, const char *name, const struct manifest *m,
+		   int sync, struct manifest_tmp *t);
+int manifest_install(int sfd, const char *name, struct manifest_tmp *t,
+		     int sync_dir);
+void manifest_abandon(int sfd, struct manifest_tmp *t);
+int manifest_append(int sfd, const char *name, const struct manifest *old,
+		    const struct manifest *adds, int *fdp);
 void manifest_add(struct manifest *m, char kind, const char *path);
 void manifest_set_id(struct manifest *m, const char *path, const char *id);
 const struct manifest_entry *manifest_find(const struct manifest *m,

@@ -605,15 +605,48 @@ struct batch {
     const struct action *act[UPDATE_BATCH];
     struct stat src[UPDATE_BATCH];	/* the source of each file */
     size_t n;
+    const struct action *all;		/* every action, for the directories */
+    size_t nall;
+    int pending[2];			/* the manifest's new block, until */
+    size_t npending;			/* it is durable */
+    int named;				/* new names may be made now */
 };
 
-/* update_commit - flush a batch, then rename each entry into place */
+/* update_dir - make the directory of action A */
+static void
+update_dir(struct pfc *p, const struct action *a, struct manifest *keep)
+{
+    int dfd, ret;
+
+    if ((ret = jail_dir(&p->jail, a->it->path, 1, &dfd)) < 0) {
+	update_error(p, a->it->path, "cannot make directory", ret);
+    } else {
+	manifest_add(keep, 'd', a->it->path);
+	msg_change("added %s", a->it->path);
+    }
+}
+
+/*
+ * update_commit - flush a batch, then rename each entry into place.  The
+ * first flush also makes the manifest's block of new names durable;
+ * only then are names made: the new directories, then the renames.
+ */
 static void
 update_commit(struct pfc *p, struct batch *b, struct manifest *keep)
 {
     size_t i;
-    int ret = jail_flush(&p->jail, b->st, b->n);
+    int ret = jail_flush(&p->jail, b->st, b->n, b->pending, b->npending);
 
+    if (ret == 0 && !b->named) {
+	for (i = 0; i < b->npending; i++)
+	    if (b->pending[i] != p->state_fd)
+		close(b->pending[i]);
+	b->npending = 0;
+	b->named = 1;
+	for (i = 0; i < b->nall; i++)
+	    if (b->all[i].it->kind == ITEM_DIR && b->all[i].op == OP_ADD)
+		update_dir(p, &b->all[i], keep);
+    }
     for (i = 0; i < b->n; i++) {
 	const struct item *it = b->act[i]->it;
 
@@ -641,12 +674,12 @@ update_commit(struct pfc *p, struct batch *b, struct manifest *keep)
     b->n = 0;
 }
 
-/* update_now - actions that need no staging: record, relabel, mkdir */
+/* update_now - actions that need no staging: record, relabel */
 static int
 update_now(struct pfc *p, const struct action *a, struct manifest *keep)
 {
     const struct item *it = a->it;
-    int dfd, ret;
+    int ret;
 
     if (a->op == OP_RECORD) {
 	manifest_add(keep, (char)it->kind, it->path);
@@ -656,15 +689,7 @@ update_now(struct pfc *p, const struct action *a, struct manifest *keep)
 	    update_error(p, it->path, "cannot label", ret);
 	else
 	    msg_change("updated %s", it->path);
-    } else if (it->kind == ITEM_DIR) {
-	if ((ret = jail_dir(&p->jail, it->path, 1, &dfd)) < 0) {
-	    update_error(p, it->path, "cannot make directory", ret);
-	} else {
-	    manifest_add(keep, 'd', it->path);
-	    msg_change("%s %s", a->op == OP_ADD ? "added" : "updated",
-		       it->path);
-	}
-    } else {
+    } else if (it->kind != ITEM_DIR) {
 	return (0);
     }
     return (1);
@@ -675,16 +700,21 @@ update_now(struct pfc *p, const struct action *a, struct manifest *keep)
  * files are written under temporary names in batches, made durable with
  * one flush per batch, and only then renamed into place; links come
  * after the files, so that a new link never points at a file that is
- * not there yet.
+ * not there yet.  No name is made before the flush that makes PENDING
+ * (NPENDING descriptors: the manifest's block of new names) durable.
  */
 static void
 update_execute(struct pfc *p, struct action *act, size_t n,
-	       struct manifest *keep)
+	       struct manifest *keep, const int *pending, size_t npending)
 {
     struct batch *b = xcalloc(1, sizeof(*b));
     size_t i;
     int pass, ret;
 
+    b->all = act;
+    b->nall = n;
+    for (i = 0; i < npending; i++)
+	b->pending[b->npending++] = pending[i];
     for (pass = 0; pass < 2; pass++) {
 	for (i = 0; i < n; i++) {
 	    const struct item *it = act[i].it;
@@ -704,10 +734,21 @@ update_execute(struct pfc *p, struct action *act, size_t n,
 	}
 	update_commit(p, b, keep);
     }
+
+    /* A block never made durable: its names were never made either. */
+    for (i = 0; i < b->npending; i++)
+	if (b->pending[i] != p->state_fd)
+	    close(b->pending[i]);
     free(b);
 }
 
-/* update_clean_tmp - remove temporary files of a killed run */
+/*
+ * update_clean_tmp - remove temporary files a killed run left: in the
+ * jail's top directory and in every directory planned or recorded (a
+ * run stages an entry in the nearest directory that exists).  Every run
+ * looks, since a run killed before its manifest block was durable
+ * leaves temporary files no record speaks of.
+ */
 static void
 update_clean_tmp(struct pfc *p)
 {
@@ -721,6 +762,12 @@ update_clean_tmp(struct pfc *p)
 	    && (n = jail_clean_tmp(&p->jail, p->plan.v[i].path)) > 0)
 	    msg_info("%s: removed %d leftover temporary files",
 		     p->plan.v[i].path, n);
+    for (i = 0; i < p->man.n; i++)
+	if (p->man.v[i].kind == 'd'
+	    && plan_find(&p->plan, p->man.v[i].path) == NULL
+	    && (n = jail_clean_tmp(&p->jail, p->man.v[i].path)) > 0)
+	    msg_info("%s: removed %d leftover temporary files",
+		     p->man.v[i].path, n);
 }
 
 /* update_keep_all - keep every manifest entry not yet kept */
@@ -838,9 +885,10 @@ int
 cmd_update(struct pfc *p)
 {
     struct manifest keep = {0}, pending = {0};
+    struct manifest_tmp tmp;
     struct action *act;
-    size_t n, i;
-    int ret;
+    size_t n, i, npend = 0;
+    int ret, pend[2] = {-1, -1}, save;
 
     if ((ret = pfc_chroot_wanted(p)) <= 0)
 	return (ret < 0 ? PFC_EXIT_FAIL : PFC_EXIT_OK);
@@ -881,28 +929,33 @@ cmd_update(struct pfc *p)
 
     /*
      * Record what is about to be created before creating it, so that a
-     * run killed half-way leaves nothing the next run does not know.
+     * run killed half-way leaves nothing the next run does not know: a
+     * block appended to the manifest, made durable with the first batch
+     * of files, before the first new name.  The state directory is made
+     * durable with it: it holds the manifest's name, which is new, or
+     * which the last run renamed into place without an fsync of the
+     * directory; a block appended to a file that a crash could still
+     * unname would be lost with it.
      */
-    if (n > 0) {
-	for (i = 0; i < p->man.n; i++) {
-	    manifest_add(&pending, p->man.v[i].kind, p->man.v[i].path);
-	    manifest_set_id(&pending, p->man.v[i].path, p->man.v[i].id);
-	}
-	for (i = 0; i < n; i++)
-	    if (act[i].op == OP_ADD)
-		manifest_add(&pending, (char)act[i].it->kind,
-			     act[i].it->path);
-	manifest_sort(&pending);
-	pending.pending = 1;
-	if ((ret = manifest_save(p->state_fd, p->manifest_file,
-				 &pending)) < 0)
+    for (i = 0; i < n; i++)
+	if (act[i].op == OP_ADD)
+	    manifest_add(&pending, (char)act[i].it->kind, act[i].it->path);
+    if (pending.n > 0) {
+	ret = manifest_append(p->state_fd, p->manifest_file, &p->man,
+			      &pending, &pend[0]);
+	if (ret < 0)
 	    msg_fatal(PFC_EXIT_FAIL, "%s/%s: cannot write: %s", p->state_dir,
 		      p->manifest_file, strerror(-ret));
-	manifest_free(&pending);
+	pend[1] = p->state_fd;
+	npend = pend[0] >= 0 ? 2 : 0;
     }
+    manifest_free(&pending);
 
     update_keep_planned(p, &keep);
-    update_execute(p, act, n, &keep);
+    update_execute(p, act, n, &keep, pend, npend);
+
+    /* What a killed run left first: it may fill a directory to remove. */
+    update_clean_tmp(p);
 
     /*
      * A plan that misses what it could not read would remove working
@@ -916,21 +969,32 @@ cmd_update(struct pfc *p)
     } else {
 	update_removals(p, &keep);
     }
-
-    /* Only a run that died half-way leaves temporary files behind. */
-    if (p->man.pending)
-	update_clean_tmp(p);
-    if ((ret = jail_sync(&p->jail)) < 0)
-	msg_error("%s: fsync: %s", p->jail_path, strerror(-ret));
     actions_free(act, n);
 
-    /* Save the record only when it changed. */
+    /*
+     * The new record is written before the jail's changes are made
+     * durable, and made durable with them, then renamed into place: it
+     * forgets removed entries only once their removal is on disk.  The
+     * rename itself need not be: the record it replaces holds all.
+     */
     manifest_sort(&keep);
-    if (keep.n != p->man.n || n > 0 || p->man.pending) {
-	if ((ret = manifest_save(p->state_fd, p->manifest_file, &keep)) < 0)
-	    msg_error("%s/%s: cannot write: %s", p->state_dir,
-		      p->manifest_file, strerror(-ret));
+    save = keep.n != p->man.n || n > 0 || p->man.pending || p->man.torn;
+    if (save && (ret = manifest_write(p->state_fd, p->manifest_file, &keep,
+				      0, &tmp)) < 0) {
+	msg_error("%s/%s: cannot write: %s", p->state_dir, p->manifest_file,
+		  strerror(-ret));
+	save = 0;
     }
+    if ((ret = jail_sync(&p->jail, save ? &tmp.fd : NULL, save)) < 0) {
+	msg_error("%s: fsync: %s", p->jail_path, strerror(-ret));
+	if (save)
+	    manifest_abandon(p->state_fd, &tmp);
+	save = 0;
+    }
+    if (save && (ret = manifest_install(p->state_fd, p->manifest_file, &tmp,
+					0)) < 0)
+	msg_error("%s/%s: cannot write: %s", p->state_dir, p->manifest_file,
+		  strerror(-ret));
     manifest_free(&keep);
     update_save_stamp(p);
     return (diag_error_count() ? PFC_EXIT_FAIL : PFC_EXIT_OK);
@@ -955,7 +1019,7 @@ cmd_remove(struct pfc *p)
     plan_free(&p->plan);
     update_removals(p, &keep);
     if (!p->opt.dry_run) {
-	jail_sync(&p->jail);
+	jail_sync(&p->jail, NULL, 0);
 	manifest_sort(&keep);
 	if (p->state_fd >= 0
 	    && (ret = manifest_save(p->state_fd, p->manifest_file,

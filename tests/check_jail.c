@@ -409,7 +409,7 @@ START_TEST(test_dir_create)
     ck_assert_msg(ret == -ENOENT, "dry run: got %d, want -ENOENT", ret);
     ck_assert_msg(!tu_exists(jpath(&t, "var", path, sizeof(path))),
 		  "dry run: got var made, want nothing");
-    ck_assert_int_eq(jail_sync(&j), 0);
+    ck_assert_int_eq(jail_sync(&j, NULL, 0), 0);
     jail_close(&j);
 }
 END_TEST
@@ -561,7 +561,7 @@ START_TEST(test_write_basic)
     ck_assert_msg((st.st_mode & 07777) == 0755, "mode: got %o, want 755",
 		  st.st_mode & 07777);
     no_temps(&t, "usr/lib64", "write from fd");
-    ck_assert_int_eq(jail_sync(&j), 0);
+    ck_assert_int_eq(jail_sync(&j, NULL, 0), 0);
     jail_close(&j);
 }
 END_TEST
@@ -1071,7 +1071,7 @@ START_TEST(test_clean_tmp)
     ck_assert_msg(tu_count_entries(path, "") == 4,
 		  "clean: got %d entries, want 4", tu_count_entries(path, ""));
     outside_intact(&t, "clean");
-    ck_assert_int_eq(jail_sync(&j), 0);
+    ck_assert_int_eq(jail_sync(&j, NULL, 0), 0);
 
     /* The jail's top, and a missing directory. */
     plant(&t, JAIL_TMP_PREFIX "top", P_FILE);

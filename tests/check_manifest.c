@@ -195,11 +195,8 @@ static const struct damage_case damage_cases[] = {
     {"no final newline", HDR "f etc/hosts", 0, 0, 1},
     {"header only", HDR, 0, 0, 0},
     {"missing header", "f etc/hosts\n", 0, -EINVAL, 0},
-    {"empty file", "", 0, -EINVAL, 0},
     {"other version", "# postfix-chroot manifest 2\nf etc/hosts\n", 0,
      -EINVAL, 0},
-    {"header without newline", "# postfix-chroot manifest 1", 0, -EINVAL,
-     0},
     {"header with more", "# postfix-chroot manifest 10\n", 0, -EINVAL, 0},
     {"bad kind", HDR "x etc/hosts\n", 0, -EINVAL, 0},
     {"capital kind", HDR "F etc/hosts\n", 0, -EINVAL, 0},
@@ -216,7 +213,205 @@ static const struct damage_case damage_cases[] = {
     {"one bad line among good ones", HDR "f a\nf b\nf /c\nf d\n", 0,
      -EINVAL, 0},
     {"NUL byte", HDR "f etc/hosts\0\n", sizeof(HDR) + 12, -EINVAL, 0},
+    {"bad line in a complete block", HDR "f a\n# adding\nf /b\n# end\n", 0,
+     -EINVAL, 0},
+    {"NUL byte in a complete block", HDR "# adding\nf b\0\n# end\n",
+     sizeof(HDR) + 20, -EINVAL, 0},
+    {"junk after a complete block", HDR "# adding\nf b\n# end\nf c\n", 0,
+     -EINVAL, 0},
+    {"a line that is not a block's start", HDR "f a\n# addin\nf b\n", 0,
+     -EINVAL, 0},
+    {"file type unknown", "\0# postfix-chroot manifest 1\nf a\n",
+     sizeof(HDR) + 5, -EINVAL, 0},
 };
+
+/*
+ * Blocks appended before a run creates names, and the ways a crash can
+ * cut them: a complete block counts; a cut last block (or a file cut
+ * while it was made) is what a run left before it created anything.
+ */
+struct block_case {
+    const char *name;
+    const char *text;
+    size_t len;		/* 0: strlen(text) */
+    size_t n;		/* entries */
+    int pending;
+    int torn;
+};
+
+static const struct block_case block_cases[] = {
+    {"saved record", HDR "f a\nd b\n", 0, 2, 0, 0},
+    {"old pending record", HDR "# pending\nf a\n", 0, 1, 1, 0},
+    {"one block", HDR "f a\n# adding\nf b\nd c\n# end\n", 0, 3, 1, 0},
+    {"two blocks", HDR "f a\n# adding\nf b\n# end\n# adding\nf c\n# end\n",
+     0, 3, 1, 0},
+    {"block on an old pending record",
+     HDR "# pending\nf a\n# adding\nf b\n# end\n", 0, 2, 1, 0},
+    {"block of a new file", HDR "# adding\nf b\n# end\n", 0, 1, 1, 0},
+    {"block naming a saved entry", HDR "f a\n# adding\nl a\n# end\n", 0, 1,
+     1, 0},
+    {"empty file", "", 0, 0, 0, 1},
+    {"header cut", "# postfix-chr", 0, 0, 0, 1},
+    {"header without newline", "# postfix-chroot manifest 1", 0, 0, 0, 1},
+    {"zeros where the header goes", "\0\0\0\0", 4, 0, 0, 1},
+    {"zeros longer than the header", "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+     "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 40, 0, 0, 1},
+    {"cut in the first line of a block", HDR "f a\n# add", 0, 1, 0, 1},
+    {"cut after the first line", HDR "f a\n# adding\n", 0, 1, 0, 1},
+    {"cut in an entry", HDR "f a\n# adding\nf b\nf c", 0, 1, 0, 1},
+    {"cut in the end line", HDR "f a\n# adding\nf b\n# en", 0, 1, 0, 1},
+    {"cut before the end's newline", HDR "f a\n# adding\nf b\n# end", 0, 1,
+     0, 1},
+    {"cut bad line", HDR "f a\n# adding\nf /etc/passwd", 0, 1, 0, 1},
+    {"zeros for a block", HDR "f a\n\0\0\0\0\0\0", sizeof(HDR) + 9, 1, 0,
+     1},
+    {"zeros in a cut block", HDR "f a\n# adding\nf b\n\0\0\0",
+     sizeof(HDR) + 20, 1, 0, 1},
+    {"cut second block", HDR "f a\n# adding\nf b\n# end\n# adding\nf c\n",
+     0, 2, 1, 1},
+    {"cut second block's first line",
+     HDR "f a\n# adding\nf b\n# end\n# add", 0, 2, 1, 1},
+    {"zeros after a block", HDR "# adding\nf b\n# end\n\0\0",
+     sizeof(HDR) + 20, 1, 1, 1},
+    {"no final newline", HDR "f a\nf b", 0, 2, 0, 1},
+};
+
+/* test_block_table - appended blocks count when whole, else not at all */
+START_TEST(test_block_table)
+{
+    const struct block_case *c = &block_cases[_i];
+    char dir[PATH_MAX], path[PATH_MAX];
+    int sfd = state_dir(dir, sizeof(dir)), ret;
+    struct manifest m;
+
+    tu_pathf(path, sizeof(path), "%s/b.manifest", dir);
+    tu_write(path, c->text, c->len ? c->len : strlen(c->text));
+    ret = manifest_load(sfd, "b.manifest", &m);
+    ck_assert_msg(ret == 0, "%s: got %d, want 0", c->name, ret);
+    ck_assert_msg(m.n == c->n, "%s: entries: got %zu, want %zu", c->name,
+		  m.n, c->n);
+    ck_assert_msg(m.pending == c->pending, "%s: pending: got %d, want %d",
+		  c->name, m.pending, c->pending);
+    ck_assert_msg(m.torn == c->torn, "%s: cut: got %d, want %d", c->name,
+		  m.torn, c->torn);
+    manifest_free(&m);
+    close(sfd);
+}
+END_TEST
+
+/* load_or_fail - load NAME, which must be well formed */
+static void
+load_or_fail(int sfd, const char *name, struct manifest *m)
+{
+    int ret = manifest_load(sfd, name, m);
+
+    ck_assert_msg(ret == 0, "load %s: got %d, want 0", name, ret);
+}
+
+/*
+ * test_append - the block of new names: appended to the same file when
+ * it ends where it was read, made with a header when there is no file,
+ * and the whole record rewritten (pending, durably) when the file ends
+ * in a cut block or changed since it was read.
+ */
+START_TEST(test_append)
+{
+    struct manifest old = {0}, adds = {0}, back;
+    char dir[PATH_MAX], path[PATH_MAX];
+    struct stat st1, st2;
+    int sfd = state_dir(dir, sizeof(dir)), fd;
+
+    manifest_add(&old, 'f', "etc/hosts");
+    manifest_set_id(&old, "etc/hosts", "1:2:3.000000000:4:5.000000000");
+    manifest_add(&adds, 'd', "usr");
+    manifest_add(&adds, 'f', "usr/libx.so");
+
+    /* No file yet: made, with the header. */
+    load_or_fail(sfd, "n.manifest", &back);
+    ck_assert_int_eq(manifest_append(sfd, "n.manifest", &back, &adds, &fd),
+		     0);
+    ck_assert_msg(fd >= 0, "new file: fd %d, want a descriptor", fd);
+    close(fd);
+    manifest_free(&back);
+    load_or_fail(sfd, "n.manifest", &back);
+    ck_assert_msg(back.n == 2 && back.pending && !back.torn,
+		  "new file: got %zu entries pending %d cut %d, want 2 1 0",
+		  back.n, back.pending, back.torn);
+    manifest_free(&back);
+
+    /* A saved record: the block goes at its end, same inode. */
+    ck_assert_int_eq(manifest_save(sfd, "a.manifest", &old), 0);
+    tu_pathf(path, sizeof(path), "%s/a.manifest", dir);
+    ck_assert_int_eq(stat(path, &st1), 0);
+    load_or_fail(sfd, "a.manifest", &back);
+    ck_assert_int_eq(manifest_append(sfd, "a.manifest", &back, &adds, &fd),
+		     0);
+    ck_assert_msg(fd >= 0, "append: fd %d, want a descriptor", fd);
+    close(fd);
+    manifest_free(&back);
+    ck_assert_int_eq(stat(path, &st2), 0);
+    ck_assert_msg(st1.st_ino == st2.st_ino && st2.st_size > st1.st_size,
+		  "append: got a new inode or no growth, want the same file "
+		  "grown");
+    load_or_fail(sfd, "a.manifest", &back);
+    ck_assert_msg(back.n == 3 && back.pending && !back.torn,
+		  "appended: got %zu entries pending %d cut %d, want 3 1 0",
+		  back.n, back.pending, back.torn);
+    ck_assert_msg(manifest_find(&back, "etc/hosts")
+		  && manifest_find(&back, "etc/hosts")->id
+		  && manifest_find(&back, "usr/libx.so"),
+		  "appended: the saved entry lost its identity or the new "
+		  "one is missing");
+
+    /* A second block on the first. */
+    ck_assert_int_eq(manifest_append(sfd, "a.manifest", &back, &adds, &fd),
+		     0);
+    close(fd);
+    manifest_free(&back);
+    load_or_fail(sfd, "a.manifest", &back);
+    ck_assert_msg(back.n == 3 && back.pending && !back.torn,
+		  "two blocks: got %zu entries pending %d cut %d, want 3 1 0",
+		  back.n, back.pending, back.torn);
+    manifest_free(&back);
+
+    /* Ends in a cut block: rewritten whole, pending, no descriptor. */
+    tu_write(path, HDR "f etc/hosts\n# adding\nf usr/o", sizeof(HDR) + 27);
+    ck_assert_int_eq(stat(path, &st1), 0);
+    load_or_fail(sfd, "a.manifest", &back);
+    ck_assert_msg(back.torn, "cut block: not seen as cut");
+    ck_assert_int_eq(manifest_append(sfd, "a.manifest", &back, &adds, &fd),
+		     0);
+    ck_assert_msg(fd == -1, "cut block: fd %d, want -1 (rewritten "
+		  "durably)", fd);
+    manifest_free(&back);
+    ck_assert_int_eq(stat(path, &st2), 0);
+    ck_assert_msg(st1.st_ino != st2.st_ino, "cut block: same inode, want "
+		  "the record rewritten under a new one");
+    load_or_fail(sfd, "a.manifest", &back);
+    ck_assert_msg(back.n == 3 && back.pending && !back.torn
+		  && manifest_find(&back, "usr/o") == NULL,
+		  "rewritten: got %zu entries pending %d cut %d, want 3 1 0 "
+		  "and not the cut entry", back.n, back.pending, back.torn);
+
+    /* Changed since it was read: rewritten from what was read. */
+    tu_write(path, HDR "f etc/other\n", sizeof(HDR) + 12);
+    ck_assert_int_eq(manifest_append(sfd, "a.manifest", &back, &adds, &fd),
+		     0);
+    ck_assert_msg(fd == -1, "changed file: appended to it, want a rewrite");
+    manifest_free(&back);
+    load_or_fail(sfd, "a.manifest", &back);
+    ck_assert_msg(manifest_find(&back, "etc/other") == NULL
+		  && manifest_find(&back, "etc/hosts") != NULL,
+		  "changed file: want the record as read plus the block");
+    manifest_free(&back);
+    tu_pathf(path, sizeof(path), "%s/.a.manifest.%ld.tmp", dir,
+	     (long)getpid());
+    ck_assert_msg(access(path, F_OK) < 0, "temporary file left: %s", path);
+    manifest_free(&old);
+    manifest_free(&adds);
+    close(sfd);
+}
+END_TEST
 
 /* test_damaged_table - damaged records are refused, never guessed at */
 START_TEST(test_damaged_table)
@@ -548,6 +743,8 @@ manifest_suite(void)
     tcase_add_unchecked_fixture(tc, setup, tu_top_teardown);
     tcase_add_test(tc, test_round_trip);
     tcase_add_loop_test(tc, test_damaged_table, 0, NCASES(damage_cases));
+    tcase_add_loop_test(tc, test_block_table, 0, NCASES(block_cases));
+    tcase_add_test(tc, test_append);
     tcase_add_test(tc, test_oversized);
     tcase_add_test(tc, test_planted_links);
     tcase_set_timeout(tc, 30);
