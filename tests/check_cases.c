@@ -2736,6 +2736,180 @@ START_TEST(mount_inside_jail_fsynced)
 }
 END_TEST
 
+/*
+ * The order in which update makes things durable, read from strace -y:
+ * the manifest's block of names to add is written, then made durable
+ * (a syncfs of the jail's file system, or an fsync of the manifest and
+ * of the state directory), and only then is a name made in the jail
+ * (mkdir, rename); and the new manifest is renamed into place only
+ * after the jail's last change (rename, unlink, rmdir) and a flush that
+ * follows it.  A power cut anywhere then leaves a manifest that names
+ * everything the jail holds of the tool's.
+ */
+struct trace {
+    char **line;
+    size_t n;
+};
+
+/* traced_update - update F under strace, its system calls in T */
+static void
+traced_update(struct fx *f, struct trace *t)
+{
+    struct run r;
+    char *log, *text, *p, script[4 * PATH_MAX];
+    const char *argv[] = {"/bin/sh", "-c", NULL, NULL};
+
+    log = keep(xpath(f->dir, "order.strace"));
+    unlink(log);
+    /* LeakSanitizer cannot work under ptrace: off for the traced run. */
+    bprintf(script, sizeof(script),
+	    "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 "
+	    "exec strace -f -qq -y -s 64 -o %s -e trace=write,fsync,syncfs,"
+	    "mkdir,mkdirat,rename,renameat,renameat2,unlink,unlinkat,rmdir "
+	    "%s --root %s update", log, env_path("PFC_PROG"), f->root);
+    argv[2] = script;
+    spawn(argv, 022, &r);
+    expect_exit(&r, 0, "update under strace");
+    run_free(&r);
+    text = keep(tu_read(log, NULL));
+    ck_assert_ptr_nonnull(text);
+    t->line = keep(calloc(lines_with(text, "") + 1, sizeof(*t->line)));
+    ck_assert_ptr_nonnull(t->line);
+    for (p = text, t->n = 0; *p; t->n++) {
+	t->line[t->n] = p;
+	p += strcspn(p, "\n");
+	if (*p)
+	    *p++ = 0;
+    }
+}
+
+/* call_is - line L is a call NAME( whose text holds A and, if given, B */
+static int
+call_is(const char *l, const char *name, const char *a, const char *b)
+{
+    const char *c = strchr(l, ' ');	/* strace -f: "PID call(" */
+
+    c = c ? c + 1 : l;
+    return (strncmp(c, name, strlen(name)) == 0 && strstr(c, a) != NULL
+	    && (b == NULL || strstr(c, b) != NULL));
+}
+
+/* jail_named - line L makes or drops a final name in the jail */
+static int
+jail_named(const struct fx *f, const char *l, int drops)
+{
+    static const char *const make[] = {"mkdir", "rename", NULL};
+    static const char *const drop[] = {"unlink", "rmdir", NULL};
+    const char *const *v;
+
+    for (v = make; *v; v++)
+	if (call_is(l, *v, f->jail, NULL))
+	    return (1);
+    for (v = drop; drops && *v; v++)
+	if (call_is(l, *v, f->jail, NULL)
+	    && strstr(l, "\"" ".postfix-chroot.") == NULL)
+	    return (1);
+    return (0);
+}
+
+/*
+ * flushed - some line in [FROM, TO) flushes the jail's file system, or
+ * both FILE and DIR (each named in an fsync)
+ */
+static int
+flushed(const struct fx *f, const struct trace *t, size_t from, size_t to,
+	const char *file, const char *dir)
+{
+    int file_done = 0, dir_done = 0;
+    size_t i;
+
+    for (i = from; i < to; i++) {
+	if (call_is(t->line[i], "syncfs(", f->jail, NULL))
+	    return (1);
+	file_done |= call_is(t->line[i], "fsync(", file, NULL);
+	dir_done |= call_is(t->line[i], "fsync(", dir, NULL);
+    }
+    return (file_done && dir_done);
+}
+
+/* order_check - the trace T of an update that added ADDS names */
+static void
+order_check(const struct fx *f, const struct trace *t, int adds)
+{
+    size_t i, block = t->n, first = t->n, last = t->n, tmpw = t->n;
+    size_t install = t->n;
+    char sdir[PATH_MAX + 2];
+
+    bprintf(sdir, sizeof(sdir), "%s>", f->state);
+
+    for (i = 0; i < t->n; i++) {
+	const char *l = t->line[i];
+
+	if (block == t->n && call_is(l, "write(", ".manifest>", "# adding"))
+	    block = i;
+	if (first == t->n && jail_named(f, l, 0))
+	    first = i;
+	if (jail_named(f, l, 1))
+	    last = i;
+	if (call_is(l, "write(", f->state, ".manifest.") && tmpw == t->n)
+	    tmpw = i;
+	if (call_is(l, "rename", f->state, ".manifest\""))
+	    install = i;
+    }
+    if (adds) {
+	ck_assert_msg(block < t->n, "no block of names written to the "
+		      "manifest");
+	ck_assert_msg(first < t->n && block < first, "a name made in the "
+		      "jail (line %zu) before the manifest's block (line %zu)",
+		      first, block);
+	ck_assert_msg(flushed(f, t, block, first, ".manifest>", sdir),
+		      "no flush of the manifest's block and the state "
+		      "directory between lines %zu and %zu, before the "
+		      "first name", block, first);
+    }
+    ck_assert_msg(last < t->n && install < t->n && tmpw < install,
+		  "the trace shows no jail change (%zu), manifest written "
+		  "(%zu) and renamed into place (%zu)", last, tmpw, install);
+    ck_assert_msg(last < install, "the manifest renamed into place (line "
+		  "%zu) before the jail's last change (line %zu)", install,
+		  last);
+    ck_assert_msg(flushed(f, t, last > tmpw ? last : tmpw, install,
+			  ".manifest.", f->jail),
+		  "no flush of the jail and the new manifest between the "
+		  "last change (line %zu) and the manifest's rename (line "
+		  "%zu)", last, install);
+}
+
+/* A first population: the block first, the record last. */
+START_TEST(manifest_order_first)
+{
+    struct fx f;
+    struct trace t;
+
+    fx_new(&f, layouts[_i], NULL);
+    traced_update(&f, &t);
+    order_check(&f, &t, 1);
+    check_clean(&f);
+}
+END_TEST
+
+/* An upgrade adds one library and removes another (C7). */
+START_TEST(manifest_order_upgrade)
+{
+    struct fx f;
+    struct trace t;
+    struct run r;
+
+    fx_new(&f, "live", NULL);
+    update_ok(&f, &r);
+    run_free(&r);
+    mkroot("upgrade-mymod", f.root, NULL);
+    traced_update(&f, &t);
+    order_check(&f, &t, 1);
+    check_clean(&f);
+}
+END_TEST
+
 /* state_manifest - the path of F's manifest */
 static char *
 state_manifest(const struct fx *f)
@@ -3650,6 +3824,8 @@ cases_suite(void)
     tcase_add_loop_test(tc, jail_copy_rewritten_in_place, 0, 3);
     tcase_add_test(tc, manifest_old_identity);
     tcase_add_test(tc, mount_inside_jail_fsynced);
+    tcase_add_loop_test(tc, manifest_order_first, 0, 3);
+    tcase_add_test(tc, manifest_order_upgrade);
     tcase_add_test(tc, stamp_keeps_no_trigger_warning);
     tcase_add_test(tc, stamp_damaged);
 
