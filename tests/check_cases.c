@@ -2787,9 +2787,9 @@ traced_update(struct fx *f, struct trace *t)
 static int
 call_is(const char *l, const char *name, const char *a, const char *b)
 {
-    const char *c = strchr(l, ' ');	/* strace -f: "PID call(" */
+    const char *c = l + strspn(l, "0123456789");	/* strace -f: PID */
 
-    c = c ? c + 1 : l;
+    c += strspn(c, " ");
     return (strncmp(c, name, strlen(name)) == 0 && strstr(c, a) != NULL
 	    && (b == NULL || strstr(c, b) != NULL));
 }
