@@ -372,27 +372,28 @@ manifest_lines(char *text, struct manifest *m)
 	    || !path_rel_ok(line + 2) || (id && !manifest_id_ok(id)))
 	    return (-EINVAL);
 	manifest_add(m, line[0], line + 2);
-	if (id)
-	    manifest_set_id(m, line + 2, id);
+	manifest_set_id(m, line + 2, id);	/* a block's has none */
     }
     return (0);
 }
 
 /*
  * manifest_cut - is P (N bytes, the end of the file) the cut beginning
- * of a block: a prefix of its first line, or zeros where a file system
- * extended the file before the bytes reached the disk?
+ * of a block: a prefix of its first line, then zeros where a file
+ * system extended the file before the bytes reached the disk?
  */
 static int
 manifest_cut(const char *p, size_t n)
 {
     static const char begin[] = MANIFEST_ADDING "\n";
-    size_t i;
+    size_t i = 0;
 
-    if (n < sizeof(begin) && memcmp(p, begin, n) == 0)
-	return (1);
-    for (i = 0; i < n && p[i] == 0; i++)
-	;
+    while (i < n && i < sizeof(begin) - 1 && p[i] == begin[i])
+	i++;
+    if (i == sizeof(begin) - 1)
+	return (0);		/* a whole first line is not a cut one */
+    while (i < n && p[i] == 0)
+	i++;
     return (i == n);
 }
 
@@ -501,9 +502,14 @@ manifest_load(int sfd, const char *name, struct manifest *m)
     }
     if (buf[len - 1] != '\n')
 	m->torn = 1;		/* every record written ends in a newline */
+
+    /*
+     * The record first, then the blocks, which are newer: a block's kind
+     * for a path wins.  Ending the record's text overwrites the first
+     * byte of the block's first line, which manifest_blocks() has no
+     * need to read again.
+     */
     ret = memchr(body, 0, (size_t)(cend - body)) ? -EINVAL : 0;
-    if (ret == 0)
-	ret = manifest_blocks(blk, end, m);
     *cend = 0;
     if (ret == 0 && strncmp(body, MANIFEST_PENDING "\n",
 			    sizeof(MANIFEST_PENDING)) == 0) {
@@ -512,6 +518,8 @@ manifest_load(int sfd, const char *name, struct manifest *m)
     }
     if (ret == 0)
 	ret = manifest_lines(body, m);
+    if (ret == 0)
+	ret = manifest_blocks(blk, end, m);
     free(buf);
     if (ret < 0) {
 	manifest_free(m);

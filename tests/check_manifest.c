@@ -274,6 +274,12 @@ static const struct block_case block_cases[] = {
     {"zeros after a block", HDR "# adding\nf b\n# end\n\0\0",
      sizeof(HDR) + 20, 1, 1, 1},
     {"no final newline", HDR "f a\nf b", 0, 2, 0, 1},
+    {"cut first line, then zeros", HDR "f a\n# add\0\0\0", sizeof(HDR) + 11,
+     1, 0, 1},
+    {"block, then a cut first line and zeros",
+     HDR "# adding\nf b\n# end\n# ad\0\0", sizeof(HDR) + 24, 1, 1, 1},
+    {"first line whole, then zeros", HDR "f a\n# adding\n\0\0",
+     sizeof(HDR) + 14, 1, 0, 1},
 };
 
 /* test_block_table - appended blocks count when whole, else not at all */
@@ -294,6 +300,35 @@ START_TEST(test_block_table)
 		  c->name, m.pending, c->pending);
     ck_assert_msg(m.torn == c->torn, "%s: cut: got %d, want %d", c->name,
 		  m.torn, c->torn);
+    manifest_free(&m);
+    close(sfd);
+}
+END_TEST
+
+/*
+ * test_block_newer - a block is newer than the record it follows: its
+ * kind for a path wins (a link of a chain that became a file), and the
+ * record's identity of the old entry is dropped.
+ */
+START_TEST(test_block_newer)
+{
+    static const char text[] = HDR "l a/b\nf a/c\t1:2:3.4:5:6.7\n"
+	"# adding\nf a/b\nl a/c\n# end\n";
+    char dir[PATH_MAX], path[PATH_MAX];
+    int sfd = state_dir(dir, sizeof(dir));
+    const struct manifest_entry *b, *c;
+    struct manifest m;
+
+    tu_pathf(path, sizeof(path), "%s/k.manifest", dir);
+    tu_write(path, text, sizeof(text) - 1);
+    ck_assert_int_eq(manifest_load(sfd, "k.manifest", &m), 0);
+    b = manifest_find(&m, "a/b");
+    c = manifest_find(&m, "a/c");
+    ck_assert_msg(m.n == 2 && b && c, "got %zu entries, want a/b and a/c",
+		  m.n);
+    ck_assert_msg(b->kind == 'f' && c->kind == 'l', "kinds: got %c %c, "
+		  "want the block's f l", b->kind, c->kind);
+    ck_assert_msg(c->id == NULL, "a/c: got identity %s, want none", c->id);
     manifest_free(&m);
     close(sfd);
 }
@@ -745,6 +780,7 @@ manifest_suite(void)
     tcase_add_loop_test(tc, test_damaged_table, 0, NCASES(damage_cases));
     tcase_add_loop_test(tc, test_block_table, 0, NCASES(block_cases));
     tcase_add_test(tc, test_append);
+    tcase_add_test(tc, test_block_newer);
     tcase_add_test(tc, test_oversized);
     tcase_add_test(tc, test_planted_links);
     tcase_set_timeout(tc, 30);
