@@ -31,11 +31,12 @@
  *	keep the inode they have mapped.  jail_sync() makes every directory
  *	that changed durable (fsync, or one syncfs for many).  Both take
  *	descriptors outside the jail (the manifest) to make durable in the
- *	same step: the syncfs covers those on the jail's file system.
+ *	same step, and fsync them even after a syncfs that covered them.
  *
  *	jail_remove() unlinks REL (or removes the directory REL when
- *	WANT_DIR) after checking that it is root-owned.  jail_clean_tmp()
- *	removes temporary files a killed run left in REL.
+ *	WANT_DIR) after checking that it is root-owned; jail_forget() has
+ *	jail_sync() make durable the absence of a name found missing.
+ *	jail_clean_tmp() removes temporary files a killed run left in REL.
  * DIAGNOSTICS
  *	0 or a negative errno.  -EPERM means a refusal for safety; j->why
  *	then says which ("not owned by root", "symbolic link in the way").
@@ -458,6 +459,35 @@ jail_finish(struct jail *j, int sdfd, const char *tmp, int dfd,
 }
 
 /*
+ * jail_nearest - the directory that holds REL (its name in *NAME), or,
+ * when that is missing, the nearest directory above it that exists;
+ * *MISSING says which.
+ */
+static int
+jail_nearest(struct jail *j, const char *rel, int *dfdp, const char **name,
+	     int *missing)
+{
+    char *dir, *up;
+    int ret;
+
+    *missing = 0;
+    if ((ret = jail_split(j, rel, 0, dfdp, name)) != -ENOENT)
+	return (ret);
+    dir = path_dirname(rel);
+    for (;;) {
+	up = path_dirname(dir);
+	free(dir);
+	dir = up;
+	ret = jail_dir(j, dir, 0, dfdp);
+	if (ret != -ENOENT || strcmp(dir, ".") == 0)
+	    break;
+    }
+    free(dir);
+    *missing = 1;
+    return (ret);
+}
+
+/*
  * jail_stage_dir - where REL's temporary entry goes: its own directory
  * when that exists, else the nearest directory above it that does (the
  * same file system), so that staging makes no directory: a directory is
@@ -468,24 +498,28 @@ jail_finish(struct jail *j, int sdfd, const char *tmp, int dfd,
 static int
 jail_stage_dir(struct jail *j, const char *rel, struct jail_staged *st)
 {
-    char *dir, *up;
-    int ret;
+    int missing, ret;
 
-    st->rel = NULL;
-    if ((ret = jail_split(j, rel, 0, &st->dfd, &st->name)) != -ENOENT)
-	return (ret);
-    dir = path_dirname(rel);
-    for (;;) {
-	up = path_dirname(dir);
-	free(dir);
-	dir = up;
-	ret = jail_dir(j, dir, 0, &st->dfd);
-	if (ret != -ENOENT || strcmp(dir, ".") == 0)
-	    break;
-    }
-    free(dir);
-    st->rel = rel;
+    ret = jail_nearest(j, rel, &st->dfd, &st->name, &missing);
+    st->rel = missing ? rel : NULL;
     return (ret);
+}
+
+/*
+ * jail_forget - REL was found missing and a record is about to forget
+ * it: have jail_sync() make durable the directory that held it (or the
+ * nearest one above that exists), since a run killed after removing it
+ * may not have, and the name must not come back after a power cut once
+ * no record knows it.
+ */
+void
+jail_forget(struct jail *j, const char *rel)
+{
+    const char *name;
+    int dfd, missing;
+
+    if (jail_nearest(j, rel, &dfd, &name, &missing) == 0)
+	jail_mark_dirty_fd(j, dfd);
 }
 
 /* jail_stage_file - write REL's new bytes under a temporary name */
@@ -580,24 +614,22 @@ jail_stage_link(struct jail *j, const char *rel, const char *target,
 }
 
 /*
- * jail_sync_extra - fsync the NEXTRA descriptors EXTRA (files outside the
- * jail: the manifest) that a syncfs() of the jail's file system did not
- * flush: all of them unless SYNCED, else those on another file system.
+ * jail_sync_extra - fsync the NEXTRA descriptors EXTRA (outside the
+ * jail: the manifest and its directory).  Always, even after a syncfs()
+ * that covered them: kernels before 5.8 do not report a write-back
+ * error through syncfs(), and on them only the fsync() would tell that
+ * the manifest's bytes are not on disk.  After the syncfs() there is
+ * little left to write.
  */
 static int
-jail_sync_extra(const struct jail *j, const int *extra, size_t nextra,
-		int synced)
+jail_sync_extra(const int *extra, size_t nextra)
 {
-    struct stat st;
     size_t i;
     int ret = 0;
 
-    for (i = 0; i < nextra; i++) {
-	if (synced && fstat(extra[i], &st) == 0 && st.st_dev == j->dev)
-	    continue;
+    for (i = 0; i < nextra; i++)
 	if (fsync(extra[i]) < 0 && ret == 0)
 	    ret = -errno;
-    }
     return (ret);
 }
 
@@ -628,7 +660,7 @@ jail_flush(struct jail *j, struct jail_staged *st, size_t n,
 	    && fsync(st[i].fd) < 0)
 	    ret = -errno;
     if (ret == 0)
-	ret = jail_sync_extra(j, extra, nextra, synced);
+	ret = jail_sync_extra(extra, nextra);
     for (i = 0; i < n; i++) {
 	if (st[i].fd >= 0 && close(st[i].fd) < 0 && ret == 0)
 	    ret = -errno;
@@ -791,7 +823,7 @@ jail_sync(struct jail *j, const int *extra, size_t nextra)
 	j->dirs[i].dirty = 0;
     }
     if (ret == 0)
-	ret = jail_sync_extra(j, extra, nextra, synced);
+	ret = jail_sync_extra(extra, nextra);
     return (ret);
 }
 

@@ -60,6 +60,7 @@ int jail_flush(struct jail *j, struct jail_staged *st, size_t n,
 int jail_commit(struct jail *j, struct jail_staged *st);
 void jail_discard(struct jail *j, struct jail_staged *st);
 int jail_remove(struct jail *j, const char *rel, int want_dir);
+void jail_forget(struct jail *j, const char *rel);
 int jail_get_label(struct jail *j, const char *rel, char **ctx);
 char *jail_label_path(const struct jail *j, const char *rel);
 int jail_clean_tmp(struct jail *j, const char *reldir);

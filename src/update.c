@@ -570,8 +570,11 @@ update_removals(struct pfc *p, struct manifest *keep)
 	if (plan_find(&p->plan, me->path))
 	    continue;
 	ret = jail_lstat(&p->jail, me->path, &st);
-	if (ret == -ENOENT || ret == -ENOTDIR)
+	if (ret == -ENOENT || ret == -ENOTDIR) {
+	    if (!p->opt.dry_run)
+		jail_forget(&p->jail, me->path);
 	    continue;
+	}
 	if (ret == 0 && ((me->kind == 'f' && !S_ISREG(st.st_mode))
 			 || (me->kind == 'l' && !S_ISLNK(st.st_mode))
 			 || (me->kind == 'd' && !S_ISDIR(st.st_mode)))) {
@@ -610,6 +613,7 @@ struct batch {
     int pending[2];			/* the manifest's new block, until */
     size_t npending;			/* it is durable */
     int named;				/* new names may be made now */
+    int unnamed;			/* the block's flush failed: never */
 };
 
 /* update_dir - make the directory of action A */
@@ -635,8 +639,30 @@ static void
 update_commit(struct pfc *p, struct batch *b, struct manifest *keep)
 {
     size_t i;
-    int ret = jail_flush(&p->jail, b->st, b->n, b->pending, b->npending);
+    int ret = 0;
 
+    /*
+     * A flush that failed may have lost the block's bytes, and a second
+     * fsync() of the same file can succeed without writing them (the
+     * kernel reports a write-back error once): after a failure of the
+     * flush that carries the block, no name is made for the rest of the
+     * run.  The next run, which appends its own block, tries again.
+     */
+    if (!b->unnamed) {
+	ret = jail_flush(&p->jail, b->st, b->n, b->pending, b->npending);
+	if (ret < 0 && !b->named) {
+	    b->unnamed = 1;
+	    msg_error("%s/%s: cannot make durable: %s; changing nothing in "
+		      "the jail", p->state_dir, p->manifest_file,
+		      strerror(-ret));
+	}
+    }
+    if (b->unnamed) {
+	for (i = 0; i < b->n; i++)
+	    jail_discard(&p->jail, &b->st[i]);
+	b->n = 0;
+	return;
+    }
     if (ret == 0 && !b->named) {
 	for (i = 0; i < b->npending; i++)
 	    if (b->pending[i] != p->state_fd)
@@ -768,6 +794,24 @@ update_clean_tmp(struct pfc *p)
 	    && (n = jail_clean_tmp(&p->jail, p->man.v[i].path)) > 0)
 	    msg_info("%s: removed %d leftover temporary files",
 		     p->man.v[i].path, n);
+}
+
+/*
+ * update_new_name - does action A make a name the record does not hold
+ * as it will be: a new entry, or one of the tool's whose kind changes (a
+ * link of a chain that became a file)?
+ */
+static int
+update_new_name(const struct pfc *p, const struct action *a)
+{
+    const struct manifest_entry *me;
+
+    if (a->op == OP_ADD)
+	return (1);
+    if (a->op != OP_UPDATE)
+	return (0);
+    me = manifest_find(&p->man, a->it->path);
+    return (me == NULL || me->kind != (char)a->it->kind);
 }
 
 /* update_keep_all - keep every manifest entry not yet kept */
@@ -938,7 +982,7 @@ cmd_update(struct pfc *p)
      * unname would be lost with it.
      */
     for (i = 0; i < n; i++)
-	if (act[i].op == OP_ADD)
+	if (update_new_name(p, &act[i]))
 	    manifest_add(&pending, (char)act[i].it->kind, act[i].it->path);
     if (pending.n > 0) {
 	ret = manifest_append(p->state_fd, p->manifest_file, &p->man,
@@ -1019,9 +1063,13 @@ cmd_remove(struct pfc *p)
     plan_free(&p->plan);
     update_removals(p, &keep);
     if (!p->opt.dry_run) {
-	jail_sync(&p->jail, NULL, 0);
 	manifest_sort(&keep);
-	if (p->state_fd >= 0
+
+	/* Forget the removals only once they are on disk. */
+	if ((ret = jail_sync(&p->jail, NULL, 0)) < 0)
+	    msg_error("%s: fsync: %s; keeping the record", p->jail_path,
+		      strerror(-ret));
+	else if (p->state_fd >= 0
 	    && (ret = manifest_save(p->state_fd, p->manifest_file,
 				    &keep)) < 0)
 	    msg_error("%s/%s: cannot write: %s", p->state_dir,

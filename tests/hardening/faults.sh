@@ -249,23 +249,51 @@ for mode in interactive trigger; do
 	umount "$J"
 done
 
-# A full state directory: the manifest cannot be written, so nothing in
-# the jail may change.
+# A full state directory: the new record cannot be written.  The run
+# fails naming it; what it changed in the jail the old record (and the
+# block of new names appended to it, when that fitted) still names, so
+# every entry is old or new, and the next update completes the job.
 hx_case "$(hx_start refresh)"
 mv "$S" "$S.orig"
 mkdir -m 0755 "$S"
 mount -t tmpfs -o mode=0755,size=64k hxstate "$S"
 cp -a "$S.orig/." "$S/"
 head -c 1000000 /dev/zero >"$S/filler" 2>/dev/null || true
-before
 hx_tool update
 fault enospc-state "update, state directory full"
 expect_exit enospc-state 1
 expect_err enospc-state "$(basename "$S")" "No space left on device"
-expect_unchanged enospc-state
+expect_oldnew enospc-state refresh
 rm -f "$S/filler"
 expect_recovery enospc-state refresh
 umount "$S"
+
+# A write-back error (EIO) at the flush that makes the manifest's block
+# of new names durable: after it no name may be made in the jail, since
+# a second fsync() could succeed without the block on disk.  Nothing
+# new appears, every entry is as before (only directory times move, with
+# the temporary files made and dropped), and the next update completes.
+for phase in first refresh; do
+	hx_case "$(hx_start $phase)"
+	hx_snap_jail "$W/pre"
+	HX_RC=0
+	LD_PRELOAD=$HX_BIN/hxkill.so HXK_FAIL_ON=syncfs \
+	    "$HX_BIN/hxrun" -t "$HX_TIMEOUT" -o "$W/run" \
+	    "$HX_PROG" -r "$R" --state-dir "$S" update \
+	    >"$W/out" 2>"$W/err" </dev/null || HX_RC=$?
+	hx_read_run "$W/run"
+	fault "eio-block-$phase" "update, EIO at the manifest block's flush"
+	expect_exit "eio-block-$phase" 1
+	expect_err "eio-block-$phase" "$(basename "$S")" \
+	    "cannot make durable" "Input/output error"
+	hx_snap_jail "$W/have"
+	if cmp -s "$W/pre" "$W/have"; then r=0; else r=1; fi
+	hx_check $r "eio-block-$phase: every jail entry as before" \
+	    "$(diff "$W/pre" "$W/have" | head -n 3 | tr '\n' ' ')"
+	if [ "$(hx_temps)" = 0 ]; then r=0; else r=1; fi
+	hx_check $r "eio-block-$phase: no temporary file left"
+	expect_recovery "eio-block-$phase" $phase
+done
 
 # ---- EROFS ---------------------------------------------------------------
 
@@ -397,12 +425,13 @@ expect_recovery eacces-nsswitch refresh
 
 # ---- A host file vanishing between plan and copy -------------------------
 
-# vanish ARGS... - run the tool; the file $GONE goes at the first
-# renameat(), which puts the pending manifest in place: after planning
-# (the lock is taken before it), before anything is copied
+# vanish ARGS... - run the tool; the file $GONE goes when the first
+# temporary file is made in the jail: after planning, before anything
+# is copied (etc/services and the library come later in the plan)
 vanish() {
 	HX_RC=0
-	LD_PRELOAD=$HX_BIN/hxkill.so HXK_HOOK_ON=renameat HXK_HOOK="unlink $GONE" \
+	LD_PRELOAD=$HX_BIN/hxkill.so HXK_HOOK_ON=openat:.postfix-chroot. \
+	    HXK_HOOK="unlink $GONE" \
 	    "$HX_BIN/hxrun" -t "$HX_TIMEOUT" -o "$W/run" \
 	    "$HX_PROG" -r "$R" --state-dir "$S" "$@" \
 	    >"$W/out" 2>"$W/err" </dev/null || HX_RC=$?

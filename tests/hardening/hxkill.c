@@ -20,11 +20,16 @@
  *	of tests/hardening/crash.sh first runs the program unharmed with
  *	HXK_COUNT to learn how many calls there are, then kills it at each.
  *
- *	HXK_HOOK_ON=NAME and HXK_HOOK="unlink PATH": at the first counted
- *	call named NAME, PATH is unlinked before the call is made.  The
- *	fault test uses it to make a host file vanish after the plan was
- *	made (faults.sh hooks the first renameat(), which puts the pending
- *	manifest in place after planning and before copying).
+ *	HXK_HOOK_ON=NAME[:TEXT] and HXK_HOOK="unlink PATH": at the first
+ *	counted call named NAME (whose detail, a path, holds TEXT when
+ *	given), PATH is unlinked before the call is made.  The fault test
+ *	uses it to make a host file vanish after the plan was made
+ *	(faults.sh hooks the creation of the first temporary file in the
+ *	jail, which comes after planning and before any copying).
+ *
+ *	HXK_FAIL_ON=NAME: the first counted call named NAME (fsync or
+ *	syncfs) is not made and fails with EIO, as after a write-back
+ *	error.
  *
  *	HXK_FASTSLEEP=1 makes nanosleep() return at once, so a run that
  *	waits for a lock in 100 ms steps reaches its time limit in no time.
@@ -60,6 +65,7 @@ static int hxk_logfd = -1;
 static int hxk_ready;
 static const char *hxk_hook_on;
 static const char *hxk_hook;
+static const char *hxk_fail_on;
 static int hxk_fastsleep;
 
 static void *hxk_next(const char *);
@@ -77,6 +83,7 @@ hxk_init(void)
 	hxk_at = strtol(s, NULL, 10);
     hxk_hook_on = getenv("HXK_HOOK_ON");
     hxk_hook = getenv("HXK_HOOK");
+    hxk_fail_on = getenv("HXK_FAIL_ON");
     hxk_fastsleep = (s = getenv("HXK_FASTSLEEP")) != NULL && *s == '1';
     if ((s = getenv("HXK_LOG")) != NULL && *s)
 	hxk_logfd = (int)syscall(SYS_openat, AT_FDCWD, s,
@@ -84,8 +91,23 @@ hxk_init(void)
 				 0600);
 }
 
-/* hxk_count - count one changing call; die before it if it is the one */
-static void
+/* hxk_hook_due - is the call NAME with DETAIL the one to hook? */
+static int
+hxk_hook_due(const char *name, const char *detail)
+{
+    const char *colon = strchr(hxk_hook_on, ':');
+    size_t n = colon ? (size_t)(colon - hxk_hook_on) : strlen(hxk_hook_on);
+
+    if (strncmp(name, hxk_hook_on, n) != 0 || name[n] != 0)
+	return (0);
+    return (colon == NULL || (detail && strstr(detail, colon + 1)));
+}
+
+/*
+ * hxk_count - count one changing call; die before it if it is the one.
+ * 1 when the call is to fail instead of being made (HXK_FAIL_ON).
+ */
+static int
 hxk_count(const char *name, const char *detail)
 {
     char line[512];
@@ -101,13 +123,18 @@ hxk_count(const char *name, const char *detail)
 			  (size_t)(len < (int)sizeof(line) ? len
 				   : (int)sizeof(line) - 1));
     }
-    if (hxk_hook_on && hxk_hook && strcmp(name, hxk_hook_on) == 0) {
+    if (hxk_hook_on && hxk_hook && hxk_hook_due(name, detail)) {
 	if (strncmp(hxk_hook, "unlink ", 7) == 0)
 	    (void)syscall(SYS_unlinkat, AT_FDCWD, hxk_hook + 7, 0);
 	hxk_hook_on = NULL;
     }
     if (hxk_n == hxk_at)
 	(void)syscall(SYS_kill, (long)syscall(SYS_getpid), SIGKILL);
+    if (hxk_fail_on && strcmp(name, hxk_fail_on) == 0) {
+	hxk_fail_on = NULL;
+	return (1);
+    }
+    return (0);
 }
 
 int
@@ -282,7 +309,10 @@ syncfs(int fd)
 
     if (next == NULL)
 	next = hxk_next("syncfs");
-    hxk_count("syncfs", NULL);
+    if (hxk_count("syncfs", NULL)) {
+	errno = EIO;
+	return (-1);
+    }
     return (next(fd));
 }
 
@@ -293,7 +323,10 @@ fsync(int fd)
 
     if (next == NULL)
 	next = hxk_next("fsync");
-    hxk_count("fsync", NULL);
+    if (hxk_count("fsync", NULL)) {
+	errno = EIO;
+	return (-1);
+    }
     return (next(fd));
 }
 
