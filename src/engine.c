@@ -453,7 +453,9 @@ pfc_prepare(struct pfc *p, int lock, int need_jail)
 	&& (ret = manifest_load(p->state_fd, p->manifest_file, &p->man)) < 0) {
 	msg_error("%s/%s: %s; refusing to guess what was installed",
 		  p->state_dir, p->manifest_file, ret == -EINVAL
-		  ? "damaged manifest" : strerror(-ret));
+		  ? "damaged manifest" : ret == -EPERM
+		  ? "not a root-owned regular file with one link that only "
+		  "root can write" : strerror(-ret));
 	return (PFC_EXIT_FAIL);
     }
     if (!need_jail)

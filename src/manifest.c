@@ -30,7 +30,11 @@
  *	count and set PENDING; a last block cut short, or a file cut while
  *	it was being made, is what a run wrote just before it died, before
  *	it created anything, and is ignored (TORN is set: the file is then
- *	rewritten, not appended to).  A missing manifest is an empty one.
+ *	rewritten, not appended to).  A path that comes twice with two
+ *	kinds (in a block, a kind a run was about to change it to) may be
+ *	of either: the later kind is the entry's, the earlier its ALT, and
+ *	a record keeps both as two lines.  A missing manifest is an empty
+ *	one.
  *
  *	manifest_append() adds such a block, or makes the file with it, and
  *	leaves the flush to the caller, who makes it and the state directory
@@ -38,8 +42,10 @@
  *	manifest_write() writes a new record under a temporary name
  *	(fsynced or not), and manifest_install() renames it into place;
  *	manifest_save() does both, durably (fsync of the file and of the
- *	directory).  manifest_add() appends or updates; manifest_sort()
- *	orders by path for manifest_find().
+ *	directory).  manifest_add() appends or updates an entry of one
+ *	kind, manifest_add_changing() one that may still be of its earlier
+ *	kind, manifest_kind_is() tells whether an entry may be of a kind;
+ *	manifest_sort() orders by path for manifest_find().
  *
  *	manifest_lock() takes an exclusive flock() on the lock file, waiting
  *	up to WAIT_SECONDS (0: do not wait).  It returns the descriptor,
@@ -54,6 +60,7 @@
  *	".." component) before use.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -273,23 +280,61 @@ manifest_name(const char *jail, const char *suffix)
     return (out);
 }
 
-/* manifest_add - record PATH of KIND (replacing an earlier kind) */
-void
-manifest_add(struct manifest *m, char kind, const char *path)
+/* manifest_entry_of - the entry of PATH, made when there is none */
+static struct manifest_entry *
+manifest_entry_of(struct manifest *m, const char *path, int *made)
 {
     size_t i;
 
-    for (i = 0; i < m->n; i++) {
-	if (strcmp(m->v[i].path, path) == 0) {
-	    m->v[i].kind = kind;
-	    return;
-	}
-    }
+    *made = 0;
+    for (i = 0; i < m->n; i++)
+	if (strcmp(m->v[i].path, path) == 0)
+	    return (&m->v[i]);
     m->v = xrealloc(m->v, (m->n + 1) * sizeof(*m->v));
-    m->v[m->n].kind = kind;
     m->v[m->n].path = xstrdup(path);
     m->v[m->n].id = NULL;
-    m->n++;
+    m->v[m->n].alt = 0;
+    *made = 1;
+    return (&m->v[m->n++]);
+}
+
+/* manifest_add - record PATH of KIND, exactly (replacing any earlier) */
+void
+manifest_add(struct manifest *m, char kind, const char *path)
+{
+    int made;
+    struct manifest_entry *e = manifest_entry_of(m, path, &made);
+
+    e->kind = kind;
+    e->alt = 0;
+}
+
+/*
+ * manifest_add_changing - record PATH of KIND, while it may still be of
+ * the kind it had (an earlier entry's) or of ALT (when not 0): a run
+ * that changes an entry's kind records the new one first, and may die
+ * before it makes the change.
+ */
+void
+manifest_add_changing(struct manifest *m, char kind, char alt,
+		      const char *path)
+{
+    int made;
+    struct manifest_entry *e = manifest_entry_of(m, path, &made);
+
+    if (!made && e->kind != kind)
+	alt = e->kind;
+    else if (!made && alt == 0)
+	alt = e->alt;
+    e->kind = kind;
+    e->alt = alt != kind ? alt : 0;
+}
+
+/* manifest_kind_is - may ME be of KIND? */
+int
+manifest_kind_is(const struct manifest_entry *me, char kind)
+{
+    return (me->kind == kind || me->alt == kind);
 }
 
 /* manifest_set_id - remember the identity of the source of PATH */
@@ -343,7 +388,11 @@ manifest_find(const struct manifest *m, const char *path)
     return (bsearch(&key, m->v, m->n, sizeof(*m->v), manifest_cmp));
 }
 
-/* manifest_file_ok - is FD a root-owned regular file with one link? */
+/*
+ * manifest_file_ok - is FD a root-owned regular file with one link that
+ * only root can write?  A record others could write could make update
+ * remove what the tool never installed.
+ */
 static int
 manifest_file_ok(int fd)
 {
@@ -351,7 +400,8 @@ manifest_file_ok(int fd)
 
     if (fstat(fd, &st) < 0)
 	return (-errno);
-    if (!S_ISREG(st.st_mode) || st.st_uid != 0 || st.st_nlink != 1)
+    if (!S_ISREG(st.st_mode) || st.st_uid != 0 || st.st_nlink != 1
+	|| (st.st_mode & 022))
 	return (-EPERM);
     return (0);
 }
@@ -371,7 +421,7 @@ manifest_lines(char *text, struct manifest *m)
 	if (strchr("fld", line[0]) == NULL || line[1] != ' '
 	    || !path_rel_ok(line + 2) || (id && !manifest_id_ok(id)))
 	    return (-EINVAL);
-	manifest_add(m, line[0], line + 2);
+	manifest_add_changing(m, line[0], 0, line + 2);
 	manifest_set_id(m, line + 2, id);	/* a block's has none */
     }
     return (0);
@@ -456,9 +506,9 @@ manifest_load(int sfd, const char *name, struct manifest *m)
     fd = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
 	return (errno == ENOENT ? 0 : -errno);
-    if (manifest_file_ok(fd) < 0 || fstat(fd, &st) < 0) {
+    if ((ret = manifest_file_ok(fd)) < 0 || fstat(fd, &st) < 0) {
 	close(fd);
-	return (-EINVAL);
+	return (ret < 0 ? ret : -errno);
     }
     ret = read_fd_bounded(fd, MANIFEST_MAX_SIZE, &buf, &len);
     close(fd);
@@ -492,16 +542,27 @@ manifest_load(int sfd, const char *name, struct manifest *m)
     blk = memmem(body - 1, (size_t)(end - body + 1), begin,
 		 sizeof(begin) - 1);
     cend = blk ? blk + 1 : end;
+
+    /*
+     * Every record is written whole, ending in a newline, and renamed
+     * into place: what follows its last newline can only be the cut
+     * beginning of a block.  Anything else there is damage (a record cut
+     * in a line would name a path the tool never installed).
+     */
     if (blk == NULL) {
 	char *last = memrchr(body - 1, '\n', (size_t)(end - body + 1));
 
-	if (++last < end && manifest_cut(last, (size_t)(end - last))) {
+	if (++last < end) {
+	    if (!manifest_cut(last, (size_t)(end - last))) {
+		free(buf);
+		return (-EINVAL);
+	    }
 	    m->torn = 1;
 	    cend = last;
 	}
     }
     if (buf[len - 1] != '\n')
-	m->torn = 1;		/* every record written ends in a newline */
+	m->torn = 1;		/* a block cut short */
 
     /*
      * The record first, then the blocks, which are newer: a block's kind
@@ -545,6 +606,8 @@ manifest_text(const struct manifest *m, int header, const char *first,
     if (first)
 	fprintf(fp, "%s\n", first);
     for (i = 0; i < m->n; i++) {
+	if (m->v[i].alt)	/* the same path twice: the kind it may have */
+	    fprintf(fp, "%c %s\n", m->v[i].alt, m->v[i].path);
 	fputc(m->v[i].kind, fp);
 	fputc(' ', fp);
 	fputs(m->v[i].path, fp);
@@ -562,8 +625,40 @@ manifest_text(const struct manifest *m, int header, const char *first,
 }
 
 /*
+ * manifest_clean_tmp - remove the temporary records ".NAME.PID.tmp" that
+ * killed runs left in SFD.  Runs for one jail hold its lock, so none of
+ * them is in use; the state directory is root's alone.
+ */
+static void
+manifest_clean_tmp(int sfd, const char *name)
+{
+    size_t n = strlen(name);
+    struct dirent *d;
+    DIR *dir;
+    int fd;
+
+    if ((fd = openat(sfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+	return;
+    if ((dir = fdopendir(fd)) == NULL) {
+	close(fd);
+	return;
+    }
+    while ((d = readdir(dir)) != NULL) {
+	const char *p = d->d_name;
+
+	if (p[0] == '.' && strncmp(p + 1, name, n) == 0 && p[n + 1] == '.'
+	    && strspn(p + n + 2, "0123456789") > 0
+	    && strcmp(p + n + 2 + strspn(p + n + 2, "0123456789"), ".tmp")
+	    == 0)
+	    (void)unlinkat(sfd, p, 0);
+    }
+    closedir(dir);
+}
+
+/*
  * manifest_write - write the record M to a temporary file next to NAME,
  * made durable with SYNC; manifest_install() puts it in place.
+ * Temporary records killed runs left are removed first.
  */
 int
 manifest_write(int sfd, const char *name, const struct manifest *m,
@@ -574,6 +669,7 @@ manifest_write(int sfd, const char *name, const struct manifest *m,
     int ret = 0;
 
     t->tmp = xasprintf(".%s.%ld.tmp", name, (long)getpid());
+    manifest_clean_tmp(sfd, name);
     unlinkat(sfd, t->tmp, 0);
     t->fd = openat(sfd, t->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
 		   | O_CLOEXEC, 0644);
@@ -692,11 +788,12 @@ manifest_append(int sfd, const char *name, const struct manifest *old,
 	return (0);
     }
     for (i = 0; i < old->n; i++) {
-	manifest_add(&all, old->v[i].kind, old->v[i].path);
+	manifest_add_changing(&all, old->v[i].kind, old->v[i].alt,
+			      old->v[i].path);
 	manifest_set_id(&all, old->v[i].path, old->v[i].id);
     }
     for (i = 0; i < adds->n; i++)
-	manifest_add(&all, adds->v[i].kind, adds->v[i].path);
+	manifest_add_changing(&all, adds->v[i].kind, 0, adds->v[i].path);
     manifest_sort(&all);
     all.pending = 1;
     ret = manifest_save(sfd, name, &all);

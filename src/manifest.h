@@ -9,6 +9,8 @@
 
 struct manifest_entry {
     char kind;          /* 'f' file, 'l' link, 'd' directory */
+    char alt;           /* the kind it may still have, or 0: a run that
+			 * changed its kind may have died before the change */
     char *path;         /* relative to the jail */
     char *id;           /* 'f': identity of the source copied, or NULL */
 };
@@ -42,6 +44,9 @@ void manifest_abandon(int sfd, struct manifest_tmp *t);
 int manifest_append(int sfd, const char *name, const struct manifest *old,
 		    const struct manifest *adds, int *fdp);
 void manifest_add(struct manifest *m, char kind, const char *path);
+void manifest_add_changing(struct manifest *m, char kind, char alt,
+			   const char *path);
+int manifest_kind_is(const struct manifest_entry *me, char kind);
 void manifest_set_id(struct manifest *m, const char *path, const char *id);
 const struct manifest_entry *manifest_find(const struct manifest *m,
 					   const char *path);

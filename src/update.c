@@ -378,8 +378,8 @@ update_decide(struct pfc *p, const struct item *it,
 	 * it there.
 	 */
 	if (it->kind != ITEM_DIR && me
-	    && ((me->kind == 'f' && ev->have_type == S_IFREG)
-		|| (me->kind == 'l' && ev->have_type == S_IFLNK)))
+	    && ((manifest_kind_is(me, 'f') && ev->have_type == S_IFREG)
+		|| (manifest_kind_is(me, 'l') && ev->have_type == S_IFLNK)))
 	    return (OP_UPDATE);
 
 	/*
@@ -555,6 +555,14 @@ update_plan_actions(struct pfc *p, struct action *act)
     return (n);
 }
 
+/* kind_of_mode - the manifest's kind for an entry of MODE */
+static char
+kind_of_mode(mode_t mode)
+{
+    return (S_ISREG(mode) ? 'f' : S_ISLNK(mode) ? 'l' : S_ISDIR(mode) ? 'd'
+	    : '?');
+}
+
 /* update_removals - manifest entries the plan no longer wants */
 static void
 update_removals(struct pfc *p, struct manifest *keep)
@@ -575,9 +583,7 @@ update_removals(struct pfc *p, struct manifest *keep)
 		jail_forget(&p->jail, me->path);
 	    continue;
 	}
-	if (ret == 0 && ((me->kind == 'f' && !S_ISREG(st.st_mode))
-			 || (me->kind == 'l' && !S_ISLNK(st.st_mode))
-			 || (me->kind == 'd' && !S_ISDIR(st.st_mode)))) {
+	if (ret == 0 && !manifest_kind_is(me, kind_of_mode(st.st_mode))) {
 	    msg_warn("%s/%s: no longer what postfix-chroot installed; "
 		     "leaving it", p->jail_path, me->path);
 	    continue;
@@ -587,13 +593,13 @@ update_removals(struct pfc *p, struct manifest *keep)
 	    continue;
 	}
 	if (ret == 0)
-	    ret = jail_remove(&p->jail, me->path, me->kind == 'd');
+	    ret = jail_remove(&p->jail, me->path, S_ISDIR(st.st_mode));
 	if (ret == -ENOTEMPTY || ret == -EEXIST) {
 	    msg_info("%s/%s: not empty; keeping it", p->jail_path, me->path);
-	    manifest_add(keep, me->kind, me->path);
+	    manifest_add_changing(keep, me->kind, me->alt, me->path);
 	} else if (ret < 0) {
 	    update_error(p, me->path, "cannot remove", ret);
-	    manifest_add(keep, me->kind, me->path);
+	    manifest_add_changing(keep, me->kind, me->alt, me->path);
 	} else {
 	    msg_change("removed %s", me->path);
 	}
@@ -826,22 +832,35 @@ update_keep_all(struct pfc *p, struct manifest *keep)
 		break;
 	if (k < keep->n)
 	    continue;
-	manifest_add(keep, p->man.v[i].kind, p->man.v[i].path);
+	manifest_add_changing(keep, p->man.v[i].kind, p->man.v[i].alt,
+			      p->man.v[i].path);
 	manifest_set_id(keep, p->man.v[i].path, p->man.v[i].id);
     }
 }
 
-/* update_keep_planned - manifest entries that stay: still planned */
+/*
+ * update_keep_planned - manifest entries that stay: still planned.  One
+ * whose kind the plan changes, and which is not of the new kind yet,
+ * may keep its old kind until the change is made (update_commit() then
+ * records the one kind it has).
+ */
 static void
 update_keep_planned(struct pfc *p, struct manifest *keep)
 {
     size_t i;
 
     for (i = 0; i < p->man.n; i++) {
-	const struct item *it = plan_find(&p->plan, p->man.v[i].path);
+	const struct manifest_entry *me = &p->man.v[i];
+	const struct item *it = plan_find(&p->plan, me->path);
 
 	if (it) {
-	    manifest_add(keep, (char)it->kind, it->path);
+	    struct stat st;
+
+	    if ((me->kind != (char)it->kind || me->alt)
+		&& (jail_lstat(&p->jail, me->path, &st) < 0
+		    || kind_of_mode(st.st_mode) != (char)it->kind))
+		manifest_add_changing(keep, me->kind, me->alt, it->path);
+	    manifest_add_changing(keep, (char)it->kind, 0, it->path);
 	    if (it->kind == ITEM_FILE)
 		manifest_set_id(keep, it->path, p->man.v[i].id);
 	}
@@ -1058,6 +1077,10 @@ cmd_remove(struct pfc *p)
     }
     if ((ret = pfc_prepare(p, 1, 1)) != PFC_EXIT_OK)
 	return (ret);
+
+    /* Temporary files a killed update left go too. */
+    if (!p->opt.dry_run)
+	update_clean_tmp(p);
 
     /* An empty plan makes every manifest entry a removal. */
     plan_free(&p->plan);

@@ -2928,6 +2928,80 @@ state_manifest(const struct fx *f)
 }
 
 /*
+ * A module that an upgrade turned from a file into a link of a chain,
+ * and a run killed between recording the new kind in the manifest's
+ * block and making the change: 0, before any rename (the jail still
+ * holds the file), or 1, after the renames and before the final record
+ * (the jail holds the link), and then the host drops the module.  The
+ * next update must finish the job either way: the entry may be of
+ * either kind until a record says which.
+ */
+START_TEST(kind_change_killed)
+{
+    static const char block[] = "# adding\n"
+				"l usr/lib64/libnss_sss.so.2\n"
+				"f usr/lib64/libnss_sss.so.2.0\n"
+				"# end\n";
+    struct fx f;
+    struct run r;
+    char *lib, *lib0, *man, *text;
+    FILE *fp;
+
+    fx_new(&f, "rh7", NULL);
+    update_ok(&f, &r);
+    run_free(&r);
+    lib = keep(xpath(f.root, "usr/lib64/libnss_sss.so.2"));
+    lib0 = keep(xpath(f.root, "usr/lib64/libnss_sss.so.2.0"));
+    ck_assert_int_eq(rename(lib, lib0), 0);
+    ck_assert_int_eq(symlink("libnss_sss.so.2.0", lib), 0);
+
+    /* What the killed run left: its block, and in case 1 the change. */
+    man = keep(state_manifest(&f));
+    fp = fopen(man, "a");
+    ck_assert_ptr_nonnull(fp);
+    ck_assert_int_eq(fputs(block, fp) >= 0 && fclose(fp) == 0, 1);
+    if (_i == 1) {
+	write_file(jp(&f, "usr/lib64/libnss_sss.so.2.0"), "copy\n");
+	ck_assert_int_eq(chmod(jp(&f, "usr/lib64/libnss_sss.so.2.0"), 0755),
+			 0);
+	ck_assert_int_eq(unlink(jp(&f, "usr/lib64/libnss_sss.so.2")), 0);
+	ck_assert_int_eq(symlink("libnss_sss.so.2.0",
+				 jp(&f, "usr/lib64/libnss_sss.so.2")), 0);
+	write_file(keep(xpath(f.root, "etc/nsswitch.conf")),
+		   "passwd: files\ngroup: files\nhosts: files dns\n"
+		   "services: files\n");
+    }
+
+    update_ok(&f, &r);
+    ck_assert_msg(lines_with(r.err, "in the way") == 0
+		  && lines_with(r.err, "leaving it") == 0,
+		  "the entry of the tool's own was refused or left:\n%s",
+		  r.err);
+    run_free(&r);
+    check_clean(&f);
+    if (_i == 0) {
+	struct stat st;
+
+	ck_assert_msg(lstat(jp(&f, "usr/lib64/libnss_sss.so.2"), &st) == 0
+		      && S_ISLNK(st.st_mode),
+		      "usr/lib64/libnss_sss.so.2: want the link");
+    } else {
+	ck_assert_msg(!tu_exists(jp(&f, "usr/lib64/libnss_sss.so.2"))
+		      && !tu_exists(jp(&f, "usr/lib64/libnss_sss.so.2.0")),
+		      "the dropped module's entries were left in the jail");
+    }
+
+    /* The record says one kind again: nothing twice. */
+    text = keep(tu_read(man, NULL));
+    ck_assert_ptr_nonnull(text);
+    ck_assert_msg(!has_line(text, "f usr/lib64/libnss_sss.so.2")
+		  && has_line(text, "l usr/lib64/libnss_sss.so.2") == !_i
+		  && strstr(text, "# adding") == NULL,
+		  "manifest after the run:\n%s", text);
+}
+END_TEST
+
+/*
  * A manifest written by an earlier version holds the source's identity
  * alone: update compares the bytes once, changes nothing in the jail,
  * and records the identity in full.
@@ -3230,6 +3304,36 @@ START_TEST(dry_run_stale_changes_nothing)
 END_TEST
 
 /* remove deletes what the tool installed and nothing else. */
+/*
+ * remove after an update killed half-way: the temporary files it left
+ * (in the jail's top and in a directory of the tool's) go as well, and
+ * the directories holding them are removed.
+ */
+START_TEST(remove_after_killed_update)
+{
+    struct fx f;
+    struct run r;
+    struct tree t;
+    char name[PATH_MAX];
+
+    fx_new(&f, "rh9", NULL);
+    update_ok(&f, &r);
+    run_free(&r);
+    bprintf(name, sizeof(name), "%s/%s%s", f.libdir, ".postfix-chroot.",
+	    "0123456789abcdef");
+    write_file(jp(&f, name), "half a library\n");
+    write_file(jp(&f, ".postfix-chroot.fedcba9876543210"), "staged\n");
+
+    TOOL(&f, &r, "remove");
+    expect_exit(&r, 0, "remove");
+    run_free(&r);
+    tree_walk(f.jail, &t);
+    ck_assert_msg(t.n == 0, "remove left %zu entries, first %s", t.n,
+		  t.n ? t.v[0].rel : "");
+    tree_free(&t);
+}
+END_TEST
+
 START_TEST(remove_keeps_admin_files)
 {
     static const char *const admin[] = {"etc/mine", "etc/mine.d",
@@ -3826,6 +3930,7 @@ cases_suite(void)
     tcase_add_test(tc, mount_inside_jail_fsynced);
     tcase_add_loop_test(tc, manifest_order_first, 0, 3);
     tcase_add_test(tc, manifest_order_upgrade);
+    tcase_add_loop_test(tc, kind_change_killed, 0, 2);
     tcase_add_test(tc, stamp_keeps_no_trigger_warning);
     tcase_add_test(tc, stamp_damaged);
 
@@ -3833,6 +3938,7 @@ cases_suite(void)
     tcase_add_loop_test(tc, dry_run_fresh_changes_nothing, 0, 3);
     tcase_add_test(tc, dry_run_stale_changes_nothing);
     tcase_add_loop_test(tc, remove_keeps_admin_files, 0, 4);
+    tcase_add_test(tc, remove_after_killed_update);
     tcase_add_loop_test(tc, no_chrooted_service, 0, 3);
 
     tc = tcase(s, "K5 harder libraries");

@@ -192,7 +192,11 @@ struct damage_case {
 static const struct damage_case damage_cases[] = {
     {"good", HDR "f etc/hosts\nd etc\nl lib64\n", 0, 0, 3},
     {"blank lines", HDR "\nf etc/hosts\n\n\nd etc\n", 0, 0, 2},
-    {"no final newline", HDR "f etc/hosts", 0, 0, 1},
+    {"no final newline", HDR "f etc/hosts", 0, -EINVAL, 0},
+    {"record cut in its last line", HDR "f etc/hosts\nl usr/lib64/libre",
+     0, -EINVAL, 0},
+    {"zeros after a cut line", HDR "f etc/hosts\nf usr\0\0",
+     sizeof(HDR) + 17, -EINVAL, 0},
     {"header only", HDR, 0, 0, 0},
     {"missing header", "f etc/hosts\n", 0, -EINVAL, 0},
     {"other version", "# postfix-chroot manifest 2\nf etc/hosts\n", 0,
@@ -273,7 +277,6 @@ static const struct block_case block_cases[] = {
      HDR "f a\n# adding\nf b\n# end\n# add", 0, 2, 1, 1},
     {"zeros after a block", HDR "# adding\nf b\n# end\n\0\0",
      sizeof(HDR) + 20, 1, 1, 1},
-    {"no final newline", HDR "f a\nf b", 0, 2, 0, 1},
     {"cut first line, then zeros", HDR "f a\n# add\0\0\0", sizeof(HDR) + 11,
      1, 0, 1},
     {"block, then a cut first line and zeros",
@@ -307,7 +310,8 @@ END_TEST
 
 /*
  * test_block_newer - a block is newer than the record it follows: its
- * kind for a path wins (a link of a chain that became a file), and the
+ * kind for a path wins (a link of a chain that became a file), the
+ * record's kind is kept as the one the entry may still have, and the
  * record's identity of the old entry is dropped.
  */
 START_TEST(test_block_newer)
@@ -328,7 +332,68 @@ START_TEST(test_block_newer)
 		  m.n);
     ck_assert_msg(b->kind == 'f' && c->kind == 'l', "kinds: got %c %c, "
 		  "want the block's f l", b->kind, c->kind);
+    ck_assert_msg(b->alt == 'l' && c->alt == 'f', "may still be: got %c %c, "
+		  "want the record's l f", b->alt ? b->alt : '-',
+		  c->alt ? c->alt : '-');
     ck_assert_msg(c->id == NULL, "a/c: got identity %s, want none", c->id);
+
+    /* A record keeps both kinds, and an exact entry drops the other. */
+    manifest_add(&m, 'f', "a/c");
+    m.pending = 0;
+    ck_assert_int_eq(manifest_save(sfd, "k.manifest", &m), 0);
+    manifest_free(&m);
+    ck_assert_int_eq(manifest_load(sfd, "k.manifest", &m), 0);
+    b = manifest_find(&m, "a/b");
+    c = manifest_find(&m, "a/c");
+    ck_assert_msg(m.n == 2 && b && c && !m.pending, "saved: got %zu "
+		  "entries, pending %d, want a/b and a/c, not pending", m.n,
+		  m.pending);
+    ck_assert_msg(b->kind == 'f' && b->alt == 'l' && c->kind == 'f'
+		  && c->alt == 0, "saved: got a/b %c/%c a/c %c/%c, want f/l "
+		  "f/-", b->kind, b->alt ? b->alt : '-', c->kind,
+		  c->alt ? c->alt : '-');
+    ck_assert_msg(manifest_kind_is(b, 'l') && manifest_kind_is(b, 'f')
+		  && !manifest_kind_is(b, 'd') && !manifest_kind_is(c, 'l'),
+		  "manifest_kind_is disagrees with the kinds read");
+    manifest_free(&m);
+    close(sfd);
+}
+END_TEST
+
+/*
+ * test_unsafe_record - a record others can write, or one with a second
+ * link, is refused as unsafe (-EPERM), not read; temporary records that
+ * killed runs left are removed by the next save, and no one else's.
+ */
+START_TEST(test_unsafe_record)
+{
+    char dir[PATH_MAX], path[PATH_MAX], other[PATH_MAX];
+    int sfd = state_dir(dir, sizeof(dir)), i, ret;
+    struct manifest m = {0}, back;
+
+    manifest_add(&m, 'f', "etc/hosts");
+    for (i = 0; i < 3; i++) {
+	ck_assert_int_eq(manifest_save(sfd, "u.manifest", &m), 0);
+	tu_pathf(path, sizeof(path), "%s/u.manifest", dir);
+	tu_pathf(other, sizeof(other), "%s/u.second", dir);
+	if (i == 2)
+	    ck_assert_int_eq(link(path, other), 0);
+	else
+	    ck_assert_int_eq(chmod(path, i == 0 ? 0664 : 0646), 0);
+	ck_assert_int_eq(manifest_load(sfd, "u.manifest", &back), -EPERM);
+	unlink(other);
+    }
+
+    /* Leftover temporary records of this name go, others stay. */
+    tu_pathf(path, sizeof(path), "%s/.u.manifest.99999999.tmp", dir);
+    tu_write_str(path, "x");
+    tu_pathf(other, sizeof(other), "%s/.v.manifest.99999999.tmp", dir);
+    tu_write_str(other, "x");
+    ret = manifest_save(sfd, "u.manifest", &m);
+    ck_assert_int_eq(ret, 0);
+    ck_assert_msg(!tu_exists(path), "%s: left, want removed", path);
+    ck_assert_msg(tu_exists(other), "%s: removed, want kept (another "
+		  "jail's)", other);
     manifest_free(&m);
     close(sfd);
 }
@@ -781,6 +846,7 @@ manifest_suite(void)
     tcase_add_loop_test(tc, test_block_table, 0, NCASES(block_cases));
     tcase_add_test(tc, test_append);
     tcase_add_test(tc, test_block_newer);
+    tcase_add_test(tc, test_unsafe_record);
     tcase_add_test(tc, test_oversized);
     tcase_add_test(tc, test_planted_links);
     tcase_set_timeout(tc, 30);

@@ -8,7 +8,7 @@
 #   first    update on an empty jail (first population)
 #   refresh  update on a populated jail after every host source changed,
 #            one module left nsswitch.conf (a removal) and one joined it
-#            (an addition)
+#            (an addition), a module file became a link and a link a file
 #   enable   enable on master.cf (which edits master.cf, then updates)
 #
 # How a run is killed.  hxkill.so (LD_PRELOAD) counts the calls that
@@ -72,6 +72,14 @@ prepare_refresh() {
 	[ "$HX_RC" = 0 ] ||
 	    hx_die "refresh: first update failed: $(cat "$W/err")"
 	hx_host_change v2
+
+	# Two entries change their kind: a module file becomes a link of a
+	# chain, and a library's soname link becomes the file itself (its
+	# old target then leaves the jail).
+	mv "$R/$LIBDIR/libnss_systemd.so.2" "$R/$LIBDIR/libnss_systemd.so.2.0"
+	ln -s libnss_systemd.so.2.0 "$R/$LIBDIR/libnss_systemd.so.2"
+	rm "$R/$LIBDIR/libcap.so.2"
+	mv "$R/$LIBDIR/libcap.so.2.66" "$R/$LIBDIR/libcap.so.2"
 	cp "$HX_BIN/v1/libnss_hxlive.so.2" "$R/$LIBDIR/libnss_hxlive.so.2"
 	sed -i 's/^hosts:.*/hosts: files hxlive [NOTFOUND=return] dns/' \
 	    "$R/etc/nsswitch.conf"
