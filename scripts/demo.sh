@@ -37,9 +37,9 @@ export prog jail state sandbox
 unshare -m sh -eu -c '
     mount --make-rprivate /
     mount --bind "$sandbox/resolv.conf" /etc/resolv.conf
-    echo "\$ $prog check   # sees the drift"
+    echo "\$ $prog -j $jail --state-dir $state --force check   # sees the drift"
     "$prog" -j "$jail" --state-dir "$state" --force check || echo "(drift found, exit $?)"
-    echo "\$ $prog update  # refreshes exactly that file, by rename"
+    echo "\$ $prog -j $jail --state-dir $state --force update  # refreshes exactly that file, by rename"
     before=$(stat -c %i "$jail/etc/resolv.conf")
     "$prog" -j "$jail" --state-dir "$state" --force update
     after=$(stat -c %i "$jail/etc/resolv.conf")
@@ -49,10 +49,11 @@ unshare -m sh -eu -c '
 echo "(outside that namespace /etc/resolv.conf never changed: the next update"
 echo " below puts its bytes back, and says so)"
 say "6. A planted symbolic link is refused, never followed"
-rm -f "$jail/etc/hosts"
-ln -s /etc/shadow "$jail/etc/hosts"
+run rm -f "$jail/etc/hosts"
+run ln -s /etc/shadow "$jail/etc/hosts"
 run "$prog" -j "$jail" --state-dir "$state" --force update || echo "(refused, exit $?)"
-rm -f "$jail/etc/hosts"
+echo "(the administrator removes the link; the next update puts the copy back)"
+run rm -f "$jail/etc/hosts"
 run "$prog" -j "$jail" --state-dir "$state" --force update
 say "7. remove deletes what postfix-chroot installed, nothing else"
 touch "$jail/etc/admin-note"

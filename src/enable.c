@@ -195,10 +195,11 @@ status_services(struct pfc *p)
     printf("master.cf: %s/master.cf; '-' means %c (compatibility_level %s",
 	   p->config_dir, d, compat ? compat : "unset");
     if (major >= 0)
-	printf("; Postfix %d, from %s)\n", major, how);
+	printf("; Postfix %d, %s%s)\n", major,
+	       strncmp(how, "assumed", 7) == 0 ? "" : "from ", how);
     else
 	printf("; the Postfix version does not matter)\n");
-    printf("%-28s %-12s %-7s %-9s %s\n", "service/type", "command",
+    printf("%-28s %-15s %-7s %-9s %s\n", "service/type", "command",
 	   "chroot", "from", "may chroot");
     never = never_list(p, &extra);
     for (i = 0; i < mc.n; i++) {
@@ -206,7 +207,7 @@ status_services(struct pfc *p)
 
 	if (mastercf_entry_name(e, name, sizeof(name)) < 0)
 	    snprintf(name, sizeof(name), "%.200s/...", e->service);
-	printf("%-28s %-12s %-7c %-9s %s\n", name, e->command,
+	printf("%-28s %-15s %-7c %-9s %s\n", name, e->command,
 	       e->chroot == '-' ? d : e->chroot,
 	       e->chroot == '-' ? "default" : "explicit",
 	       mcedit_is_never(e, (const char *const *)never) ? "no" : "yes");

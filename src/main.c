@@ -212,15 +212,15 @@ main(int argc, char **argv)
     if (strcmp(cmd, "update") && strcmp(cmd, "check")
 	&& strcmp(cmd, "status") && strcmp(cmd, "remove")
 	&& strcmp(cmd, "enable") && strcmp(cmd, "disable")) {
-	msg_warn("unknown command: %s", cmd);
+	msg_error("unknown command: %s", cmd);
 	usage(stderr, PFC_EXIT_USAGE);
     }
     if (optind < argc && strcmp(cmd, "enable") && strcmp(cmd, "disable")) {
-	msg_warn("%s: takes no arguments", cmd);
+	msg_error("%s: takes no arguments", cmd);
 	usage(stderr, PFC_EXIT_USAGE);
     }
     if (opt.root && opt.root[0] != '/') {
-	msg_warn("--root %s: not an absolute path", opt.root);
+	msg_error("--root %s: not an absolute path", opt.root);
 	usage(stderr, PFC_EXIT_USAGE);
     }
 

@@ -658,8 +658,9 @@ update_commit(struct pfc *p, struct batch *b, struct manifest *keep)
 	ret = jail_flush(&p->jail, b->st, b->n, b->pending, b->npending);
 	if (ret < 0 && !b->named) {
 	    b->unnamed = 1;
-	    msg_error("%s/%s: cannot make durable: %s; changing nothing in "
-		      "the jail", p->state_dir, p->manifest_file,
+	    msg_error("%s (new files) and %s/%s (their record): cannot "
+		      "make durable: %s; changing nothing more in the jail",
+		      p->jail_path, p->state_dir, p->manifest_file,
 		      strerror(-ret));
 	}
     }
