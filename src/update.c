@@ -622,6 +622,18 @@ struct batch {
     int unnamed;			/* the block's flush failed: never */
 };
 
+/* batch_drop_pending - close the block's descriptors (not the state's) */
+static void
+batch_drop_pending(const struct pfc *p, struct batch *b)
+{
+    size_t i;
+
+    for (i = 0; i < b->npending; i++)
+	if (b->pending[i] != p->state_fd)
+	    close(b->pending[i]);
+    b->npending = 0;
+}
+
 /* update_dir - make the directory of action A */
 static void
 update_dir(struct pfc *p, const struct action *a, struct manifest *keep)
@@ -671,10 +683,7 @@ update_commit(struct pfc *p, struct batch *b, struct manifest *keep)
 	return;
     }
     if (ret == 0 && !b->named) {
-	for (i = 0; i < b->npending; i++)
-	    if (b->pending[i] != p->state_fd)
-		close(b->pending[i]);
-	b->npending = 0;
+	batch_drop_pending(p, b);
 	b->named = 1;
 	for (i = 0; i < b->nall; i++)
 	    if (b->all[i].it->kind == ITEM_DIR && b->all[i].op == OP_ADD)
@@ -769,10 +778,18 @@ update_execute(struct pfc *p, struct action *act, size_t n,
     }
 
     /* A block never made durable: its names were never made either. */
-    for (i = 0; i < b->npending; i++)
-	if (b->pending[i] != p->state_fd)
-	    close(b->pending[i]);
+    batch_drop_pending(p, b);
     free(b);
+}
+
+/* update_clean_dir - remove temporary files a killed run left in REL */
+static void
+update_clean_dir(struct pfc *p, const char *rel)
+{
+    int n;
+
+    if ((n = jail_clean_tmp(&p->jail, rel)) > 0)
+	msg_info("%s: removed %d leftover temporary files", rel, n);
 }
 
 /*
@@ -791,16 +808,12 @@ update_clean_tmp(struct pfc *p)
     if ((n = jail_clean_tmp(&p->jail, ".")) > 0)
 	msg_info("removed %d leftover temporary files in the jail", n);
     for (i = 0; i < p->plan.n; i++)
-	if (p->plan.v[i].kind == ITEM_DIR
-	    && (n = jail_clean_tmp(&p->jail, p->plan.v[i].path)) > 0)
-	    msg_info("%s: removed %d leftover temporary files",
-		     p->plan.v[i].path, n);
+	if (p->plan.v[i].kind == ITEM_DIR)
+	    update_clean_dir(p, p->plan.v[i].path);
     for (i = 0; i < p->man.n; i++)
 	if (p->man.v[i].kind == 'd'
-	    && plan_find(&p->plan, p->man.v[i].path) == NULL
-	    && (n = jail_clean_tmp(&p->jail, p->man.v[i].path)) > 0)
-	    msg_info("%s: removed %d leftover temporary files",
-		     p->man.v[i].path, n);
+	    && plan_find(&p->plan, p->man.v[i].path) == NULL)
+	    update_clean_dir(p, p->man.v[i].path);
 }
 
 /*
